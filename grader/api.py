@@ -1,0 +1,160 @@
+"""The library entry point: :func:`grade` one submission.  The CLI is a thin layer over it."""
+from __future__ import annotations
+
+import fnmatch
+import secrets
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader import __version__
+from grader import fixtures as fixture_store
+from grader.checks.kinds import Context, Verdict, run_check
+from grader.checks.spec import Check
+from grader.checks.table import CHECKS
+from grader.executor import LocalExecutor, WorkerExecutor, WorkerLimits
+from grader.results import CheckResult, Report
+from grader.rubric import Rubric, load_rubric
+from grader.submission import SubmissionError, find_reference, locate, private_copy
+
+NEEDS_REFERENCE = ("needs the reference solutions, so it runs at official grading "
+                   "(instructors: run inside the course checkout or pass --reference)")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Time limits of one grade.
+
+    Attributes
+    ----------
+    per_call : float
+        Wall-clock seconds allowed for one program (one call of a check).
+    total : float
+        Wall-clock seconds for all checks of one submission; checks not
+        started by then are reported as timed out.
+    """
+
+    per_call: float = 20.0
+    total: float = 900.0
+
+
+def select_checks(checks: list[Check], only: list[str] | None) -> list[Check]:
+    """Checks whose id or one of whose functions matches a pattern of ``only``."""
+    if not only:
+        return list(checks)
+    return [c for c in checks if any(fnmatch.fnmatchcase(c.id, p) or any(fnmatch.fnmatchcase(f, p) for f in c.functions)
+                                     or c.id.startswith(p + ".") for p in only)]
+
+
+def _result(check: Check, verdict: Verdict, duration: float, output: str = "") -> CheckResult:
+    score = check.points if verdict.status == "passed" else 0.0
+    return CheckResult(
+        id=check.id, functions=list(check.functions), kind=check.kind, score=score, max_score=check.points,
+        status=verdict.status, message=verdict.message, visibility=check.visibility, condition=check.case.condition,
+        duration_s=round(duration, 4), details=verdict.details, output=output,
+    )
+
+
+def grade(*, submission: Path, out: Path | None = None, seed: int | None = None, only: list[str] | None = None,
+          notebooks: bool = True, rubric: Path | Rubric | None = None, reference: Path | None = None,
+          limits: Limits = Limits(), worker_limits: WorkerLimits = WorkerLimits(), checks: list[Check] | None = None) -> Report:
+    """Grade one submission and (if ``out`` is given) write its reports there.
+
+    Parameters
+    ----------
+    submission : Path
+        Folder holding the student's ``nnlayers/`` (top level or one level down).
+    out : Path, optional
+        Report folder; nothing is written when None.
+    seed : int, optional
+        Seed of the randomized inputs (a fresh one by default; recorded in the report).
+    only : list of str, optional
+        Glob patterns of check ids or function names to run (all by default).
+    notebooks : bool
+        Run and grade the submission's notebooks.
+    rubric : Path or Rubric, optional
+        Points, visibility and tolerances (the packaged rubric by default).
+    reference : Path, optional
+        Folder holding the reference ``nnlayers``; found automatically inside
+        the course checkout; without it the checks that need it are skipped.
+
+    Returns
+    -------
+    Report
+        The canonical record, also written as ``report.json`` under ``out``.
+
+    Raises
+    ------
+    grader.rubric.RubricError, grader.submission.SubmissionError
+        For a malformed rubric or a ``reference`` that is not a reference.
+        Problems of the submission itself never raise: they become messages.
+    """
+    started = time.perf_counter()
+    seed = int(seed) if seed is not None else secrets.randbelow(2**31)
+    table = list(CHECKS if checks is None else checks)
+    rub = rubric if isinstance(rubric, Rubric) else load_rubric(rubric, table)
+    selected = [rub.apply(c) for c in select_checks(table, only)]
+    ref_root = find_reference(reference)
+    notes: list[str] = []
+    results: list[CheckResult] = []
+
+    scratch = Path(tempfile.mkdtemp(prefix="grade-"))
+    student = None
+    ref_worker: list[WorkerExecutor] = []
+    try:
+        try:
+            located = locate(Path(submission))
+            private_copy(located, scratch / "submission")
+            notes.extend(located.notes)
+        except SubmissionError as exc:
+            message = str(exc)
+            results = [_result(c, Verdict("error", message), 0.0) for c in selected]
+            located = None
+        if located is not None:
+            student = WorkerExecutor(scratch / "submission", limits=worker_limits, scratch=scratch / "work")
+            (scratch / "work").mkdir()
+            reference_exec = LocalExecutor(ref_root) if ref_root else None
+
+            def reference_worker() -> WorkerExecutor:
+                if not ref_worker:
+                    (scratch / "refwork").mkdir(exist_ok=True)
+                    ref_worker.append(WorkerExecutor(ref_root, limits=worker_limits, scratch=scratch / "refwork"))
+                return ref_worker[0]
+
+            ctx = Context(student=student, reference=reference_exec, reference_worker=reference_worker if ref_root else None,
+                          fixtures=fixture_store.load(), seed=seed, timeout=limits.per_call)
+            deadline = started + limits.total
+            for check in selected:
+                t0 = time.perf_counter()
+                if check.needs_reference and ref_root is None:
+                    results.append(_result(check, Verdict("skipped", f"{check.id} {NEEDS_REFERENCE}"), 0.0))
+                    continue
+                if t0 > deadline:
+                    results.append(_result(check, Verdict("timeout", f"not run: grading this submission took longer than {limits.total:g} s"), 0.0))
+                    continue
+                verdict = run_check(check, ctx, hidden=check.visibility == "hidden")
+                results.append(_result(check, verdict, time.perf_counter() - t0))
+            if student.started > 1:
+                notes.append(f"the worker process was restarted {student.started - 1} time(s) after a crash or timeout")
+    finally:
+        if student is not None:
+            student.close()
+        for w in ref_worker:
+            w.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    if ref_root is None and any(c.needs_reference for c in selected):
+        notes.append("Some checks need the reference solutions and were skipped; they run at official grading.")
+    report = Report(
+        submission=str(submission), score=round(sum(r.score for r in results), 4),
+        max_score=round(sum(r.max_score for r in results if r.status != "skipped"), 4), seed=seed,
+        duration_s=round(time.perf_counter() - started, 3), checks=results, grader_version=__version__,
+        isolation="basic", reference=ref_root is not None, notes=notes,
+    )
+    if out is not None:
+        from grader.reports import write_reports
+
+        write_reports(report, Path(out))
+    return report

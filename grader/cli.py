@@ -1,0 +1,142 @@
+"""``grade``: the command line, a thin layer over :func:`grader.api.grade`.
+
+Exit status: 0 when grading finished (whatever the score); 1 with
+``--fail-under P`` when a score is below P percent; 2 for usage errors.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from grader import __version__
+from grader.api import Limits, grade
+from grader.rubric import RubricError
+from grader.submission import SubmissionError
+
+DEFAULT_OUT = Path("grade-report")
+
+
+class UsageError(Exception):
+    """Bad command-line input: reported in one line, exit status 2."""
+
+
+def _positive(kind):
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+        return value
+    return parse
+
+
+def _percent(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a percentage, got {text!r}") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 100, got {text}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    if not 0 <= value < 2**31:
+        raise argparse.ArgumentTypeError("must be between 0 and 2**31 - 1")
+    return value
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, no traceback
+        self.print_usage(sys.stderr)
+        print(f"grade: error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="grade", description="Grade nnlayers submissions: layer checks in an isolated worker, then reports.")
+    p.add_argument("submissions", nargs="+", type=Path, metavar="SUBMISSION",
+                   help="folder holding the student's nnlayers/ package (at its top or one level down)")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT,
+                   help="report folder (default: grade-report/); with several submissions, one sub-folder each")
+    p.add_argument("--seed", type=_seed, help="seed of the randomized inputs (default: a fresh one, recorded in the report)")
+    p.add_argument("--only", action="append", metavar="PATTERN",
+                   help="run only checks whose id or function matches this glob (repeatable)")
+    p.add_argument("--no-notebooks", action="store_true", help="do not run the notebooks (and do not count them)")
+    p.add_argument("--rubric", type=Path, help="rubric TOML file (default: the packaged rubric)")
+    p.add_argument("--reference", type=Path, help="folder holding the reference nnlayers (found automatically in the course checkout)")
+    p.add_argument("--jobs", type=_positive(int), default=1, help="submissions graded in parallel")
+    p.add_argument("--timeout", type=_positive(float), default=Limits.per_call, help="seconds allowed per call (default: %(default)s)")
+    p.add_argument("--fail-under", type=_percent, metavar="P", help="exit with status 1 if a score is below P percent")
+    p.add_argument("--quiet", action="store_true", help="print only the score line")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return p
+
+
+def _summary(report, out: Path, quiet: bool) -> str:
+    pct = 100.0 * report.score / report.max_score if report.max_score else 0.0
+    line = f"{report.submission}: {report.score:g} / {report.max_score:g} ({pct:.1f}%) -> {out}"
+    if quiet:
+        return line
+    bad = [c for c in report.checks if c.status in ("failed", "error", "timeout")]
+    lines = [line]
+    for c in bad[:15]:
+        lines.append(f"  {c.status:8s} {c.id}: {c.message.splitlines()[0][:160] if c.message else ''}")
+    if len(bad) > 15:
+        lines.append(f"  ... and {len(bad) - 15} more (see {out / 'report.md'})")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    for s in args.submissions:
+        if not s.exists():
+            print(f"grade: error: {s} does not exist", file=sys.stderr)
+            return 2
+        if not s.is_dir():
+            print(f"grade: error: {s} is not a folder", file=sys.stderr)
+            return 2
+    if args.rubric is not None and not args.rubric.is_file():
+        print(f"grade: error: rubric {args.rubric} does not exist", file=sys.stderr)
+        return 2
+    multi = len(args.submissions) > 1
+    names = [s.resolve().name or "submission" for s in args.submissions]
+    if multi and len(set(names)) != len(names):
+        names = [f"{i:03d}-{n}" for i, n in enumerate(names)]
+
+    def one(i: int):
+        out = args.out / names[i] if multi else args.out
+        report = grade(submission=args.submissions[i], out=out, seed=args.seed, only=args.only,
+                       notebooks=not args.no_notebooks, rubric=args.rubric, reference=args.reference,
+                       limits=Limits(per_call=args.timeout))
+        return report, out
+
+    try:
+        if args.jobs > 1 and multi:
+            with ThreadPoolExecutor(args.jobs) as pool:
+                done = list(pool.map(one, range(len(args.submissions))))
+        else:
+            done = [one(i) for i in range(len(args.submissions))]
+    except (RubricError, SubmissionError) as exc:
+        print(f"grade: error: {exc}", file=sys.stderr)
+        return 2
+    status = 0
+    for report, out in done:
+        print(_summary(report, out, args.quiet))
+        if args.fail_under is not None:
+            pct = 100.0 * report.score / report.max_score if report.max_score else 0.0
+            if pct < args.fail_under:
+                status = 1
+    return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,330 @@
+"""Run programs against a package: in an isolated worker, or in-process.
+
+:class:`WorkerExecutor` is the only way student code is ever run.  It starts
+``python -I -m grader.worker`` in its own session with a scrubbed environment
+and resource limits, talks to it over two pipes of length-prefixed frames, and
+enforces a wall-clock timeout per program with a ``select`` loop that also
+drains (and caps) the worker's stdout and stderr.  A worker that dies, hangs or
+breaks the protocol is killed with its whole process group and replaced on the
+next run; the outcome says what happened.
+
+:class:`LocalExecutor` runs the same programs on the trusted reference package
+inside the grader process.
+"""
+from __future__ import annotations
+
+import itertools
+import os
+import resource
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from grader.frames import FrameError, FrameReader, Limits, encode_message
+
+#: Environment variables passed through to workers (all others are dropped).
+PASSTHROUGH_ENV = ("PATH", "LANG", "LC_ALL", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "NNLAYERS_NO_EXT")
+SINGLE_THREAD_ENV = {
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "NUMEXPR_NUM_THREADS": "1",
+    "VECLIB_MAXIMUM_THREADS": "1",
+    "MPLBACKEND": "Agg",
+    # The same allocator settings in every worker, so timings compare like with like
+    # (freshly mmapped temporaries otherwise dominate some layers' time).
+    "MALLOC_MMAP_THRESHOLD_": str(256 * 2**20),
+    "MALLOC_TRIM_THRESHOLD_": str(512 * 2**20),
+}
+
+
+@dataclass(frozen=True)
+class WorkerLimits:
+    """Resource limits of a worker process.
+
+    Attributes
+    ----------
+    memory_bytes : int
+        Address-space limit (``RLIMIT_AS``).
+    cpu_seconds : int
+        CPU time of one worker process (``RLIMIT_CPU``); it is replaced after.
+    file_bytes : int
+        Largest file the worker may write (``RLIMIT_FSIZE``).
+    open_files : int
+        ``RLIMIT_NOFILE``.
+    output_bytes : int
+        Stdout plus stderr kept per program; the rest is dropped and counted.
+    """
+
+    memory_bytes: int = 4 * 2**30
+    cpu_seconds: int = 900
+    file_bytes: int = 64 * 2**20
+    open_files: int = 256
+    output_bytes: int = 64 * 2**10
+
+
+@dataclass
+class Outcome:
+    """What running one program produced.
+
+    Attributes
+    ----------
+    status : str
+        ``"ok"``, ``"failed"`` (the program raised or returned something
+        unusable), ``"timeout"``, ``"crashed"`` (the process died or broke the
+        protocol).
+    arrays : dict of str to ndarray
+        Plain arrays parsed from the worker's reply (``status == "ok"`` only).
+    failure : dict or None
+        ``kind``, ``function``, ``message``, ``traceback`` for ``"failed"``.
+    message : str
+        A one-line account for ``"timeout"``/``"crashed"``.
+    output : str
+        The worker's captured stdout/stderr during this program (capped).
+    wall : float
+        Wall-clock seconds measured by the grader around the program.
+    """
+
+    status: str
+    arrays: dict[str, np.ndarray] = field(default_factory=dict)
+    failure: dict | None = None
+    message: str = ""
+    output: str = ""
+    wall: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+def _set_limits(limits: WorkerLimits) -> None:  # runs in the child before exec
+    def cap(which: int, value: int) -> None:
+        soft, hard = resource.getrlimit(which)
+        value = value if hard == resource.RLIM_INFINITY else min(value, hard)
+        resource.setrlimit(which, (value, value))
+
+    cap(resource.RLIMIT_AS, limits.memory_bytes)
+    cap(resource.RLIMIT_CPU, limits.cpu_seconds)
+    cap(resource.RLIMIT_FSIZE, limits.file_bytes)
+    cap(resource.RLIMIT_NOFILE, limits.open_files)
+    cap(resource.RLIMIT_CORE, 0)
+
+
+def _signal_name(code: int) -> str:
+    try:
+        return signal.Signals(-code).name
+    except ValueError:
+        return f"signal {-code}"
+
+
+class WorkerExecutor:
+    """Run programs against a package in an isolated, replaceable worker.
+
+    Parameters
+    ----------
+    root : Path
+        Folder holding the package (a private copy of the submission).
+    package : str
+        Package name (``"nnlayers"``).
+    limits : WorkerLimits
+        Resource limits for each worker process.
+    scratch : Path, optional
+        Working directory (``HOME``, ``TMPDIR``) of the worker; a temporary
+        folder by default.
+    """
+
+    def __init__(self, root: Path, *, package: str = "nnlayers", limits: WorkerLimits = WorkerLimits(),
+                 scratch: Path | None = None, frame_limits: Limits = Limits()):
+        self.root = Path(root)
+        self.package = package
+        self.limits = limits
+        self.frame_limits = frame_limits
+        self._own_scratch = scratch is None
+        self.scratch = Path(scratch) if scratch else Path(tempfile.mkdtemp(prefix="grader-scratch-"))
+        self._proc: subprocess.Popen | None = None
+        self._req_w = self._resp_r = -1
+        self._ids = itertools.count(1)
+        self.started = 0  # number of worker processes started (replacements included)
+
+    # -- lifecycle -----------------------------------------------------------
+    def _env(self) -> dict[str, str]:
+        env = {k: os.environ[k] for k in PASSTHROUGH_ENV if k in os.environ}
+        env.setdefault("PATH", "/usr/bin:/bin")
+        env.setdefault("LANG", "C.UTF-8")
+        env.update(SINGLE_THREAD_ENV)
+        tmp = self.scratch / "tmp"
+        tmp.mkdir(exist_ok=True)
+        env.update(HOME=str(self.scratch), TMPDIR=str(tmp))
+        return env
+
+    def _start(self) -> None:
+        req_r, req_w = os.pipe()
+        resp_r, resp_w = os.pipe()
+        cmd = [sys.executable, "-I", "-B", "-m", "grader.worker", "--root", str(self.root),
+               "--package", self.package, "--req-fd", str(req_r), "--resp-fd", str(resp_w)]
+        try:
+            self._proc = subprocess.Popen(
+                cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                pass_fds=(req_r, resp_w), cwd=self.scratch, env=self._env(), start_new_session=True,
+                preexec_fn=lambda: _set_limits(self.limits), close_fds=True,
+            )
+        finally:
+            os.close(req_r)
+            os.close(resp_w)
+        self._req_w, self._resp_r = req_w, resp_r
+        for fd in (req_w, resp_r, self._proc.stdout.fileno(), self._proc.stderr.fileno()):
+            os.set_blocking(fd, False)
+        self.started += 1
+
+    def _kill(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # pragma: no cover - unkillable
+            pass
+        for fd in (self._req_w, self._resp_r):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        for stream in (proc.stdout, proc.stderr):
+            if stream:
+                stream.close()
+        self._req_w = self._resp_r = -1
+
+    def close(self) -> None:
+        """Kill the worker (and its process group) and remove the scratch folder."""
+        self._kill()
+        if self._own_scratch:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def __enter__(self) -> "WorkerExecutor":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- running -------------------------------------------------------------
+    def run(self, program: list[dict], inputs: dict[str, np.ndarray] | None = None, *,
+            timeout: float = 20.0, label: str = "the check") -> Outcome:
+        """Run ``program`` with ``inputs``; never raises for anything the worker does."""
+        if self._proc is None or self._proc.poll() is not None:
+            self._kill()
+            self._start()
+        request = encode_message({"type": "run", "id": next(self._ids), "program": program}, inputs or {})
+        proc = self._proc
+        out_fds = {proc.stdout.fileno(): bytearray(), proc.stderr.fileno(): bytearray()}
+        dropped = 0
+        reader = FrameReader(self.frame_limits)
+        pending = memoryview(request)
+        started = time.perf_counter()
+        deadline = started + timeout
+        message = None
+        status, text = "crashed", ""
+        try:
+            while True:
+                now = time.perf_counter()
+                if now >= deadline:
+                    status, text = "timeout", f"timed out after {timeout:g} s during {label}"
+                    break
+                rlist = [self._resp_r, *out_fds]
+                wlist = [self._req_w] if pending else []
+                readable, writable, _ = select.select(rlist, wlist, [], deadline - now)
+                if writable:
+                    try:
+                        n = os.write(self._req_w, pending[: 1 << 16])
+                        pending = pending[n:]
+                    except BlockingIOError:
+                        pass
+                    except BrokenPipeError:
+                        pending = pending[:0]
+                for fd in readable:
+                    try:
+                        chunk = os.read(fd, 1 << 20)
+                    except BlockingIOError:
+                        continue
+                    if fd == self._resp_r:
+                        if not chunk:
+                            raise EOFError
+                        reader.feed(chunk)
+                        message = reader.message()
+                    elif chunk:
+                        buf = out_fds[fd]
+                        room = max(0, self.limits.output_bytes - sum(len(b) for b in out_fds.values()))
+                        buf += chunk[:room]
+                        dropped += max(0, len(chunk) - room)
+                if message is not None:
+                    break
+        except EOFError:
+            code = proc.poll()
+            if code is None:
+                try:
+                    code = proc.wait(timeout=2)
+                except subprocess.TimeoutExpired:
+                    code = None
+            if code is None:
+                text = f"the process closed its result channel during {label}"
+            elif code < 0:
+                text = f"the process crashed ({_signal_name(code)}) during {label}"
+            else:
+                text = f"the process exited (status {code}) during {label}"
+        except FrameError as exc:
+            text = f"the process sent malformed results during {label}: {exc}"
+        wall = time.perf_counter() - started
+        output = b"".join(bytes(b) for b in out_fds.values()).decode("utf-8", "replace")
+        if dropped:
+            output += f"\n...({dropped} more bytes of output dropped)"
+        if message is None:
+            self._kill()
+            return Outcome(status, message=text, output=output, wall=wall)
+        header = message.header
+        if header.get("ok") is True:
+            return Outcome("ok", arrays=message.arrays, output=output, wall=wall)
+        failure = header.get("failure")
+        if not isinstance(failure, dict):
+            failure = {}
+        failure = {k: str(failure.get(k) or "")[:4000] for k in ("kind", "function", "message", "traceback")}
+        return Outcome("failed", failure=failure, output=output, wall=wall)
+
+
+class LocalExecutor:
+    """Run programs in-process against a trusted package (the reference)."""
+
+    def __init__(self, root: Path, *, package: str = "nnlayers"):
+        from grader.worker.interp import Interpreter
+
+        self.root = Path(root)
+        root_s = str(self.root.resolve())
+        if root_s not in sys.path:
+            sys.path.insert(0, root_s)
+        self.interp = Interpreter(package, roots=(root_s + os.sep,))
+
+    def run(self, program: list[dict], inputs: dict[str, np.ndarray] | None = None, *,
+            timeout: float = 0.0, label: str = "") -> Outcome:
+        started = time.perf_counter()
+        state = np.random.get_state()
+        try:
+            outputs, failure = self.interp.run(program, {k: np.array(v) for k, v in (inputs or {}).items()})
+        finally:
+            np.random.set_state(state)
+        wall = time.perf_counter() - started
+        if failure is not None:
+            return Outcome("failed", failure=failure.as_dict(), wall=wall)
+        return Outcome("ok", arrays={k: np.array(v) for k, v in outputs.items()}, wall=wall)
+
+    def close(self) -> None:
+        pass
