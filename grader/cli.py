@@ -56,8 +56,7 @@ def _seed(text: str) -> int:
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, no traceback
-        self.print_usage(sys.stderr)
-        print(f"grade: error: {message}", file=sys.stderr)
+        print(f"grade: error: {message} (see grade --help)", file=sys.stderr)
         raise SystemExit(2)
 
 

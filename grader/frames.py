@@ -28,6 +28,7 @@ ALLOWED_DESCR = frozenset(
     | {f"{e}f{n}" for e in "<>" for n in (2, 4, 8)}
 )
 MAX_NDIM = 8
+MAX_DIM = 2**40
 MAX_HEADER_BYTES = 4096
 _MAGIC = b"\x93NUMPY"
 
@@ -112,7 +113,7 @@ def parse_npy(data: bytes, *, max_bytes: int = Limits.max_array_bytes) -> np.nda
     if (
         not isinstance(shape, tuple)
         or len(shape) > MAX_NDIM
-        or not all(type(d) is int and 0 <= d <= max_bytes for d in shape)
+        or not all(type(d) is int and 0 <= d <= MAX_DIM for d in shape)
     ):
         raise FrameError(f"bad shape {shape!r}")
     dtype = np.dtype(descr)

@@ -2,6 +2,65 @@
 """Max pooling that records, and later scatters into, the argmax of every window."""
 from cython cimport floating
 
+cdef extern from *:
+    """
+    /* One window at a time in plain C. The select is integer mask arithmetic
+       so that gcc emits no branch (random data mispredicts them); a constant
+       2x2 window unrolls. Strictly larger wins, so the first maximum in
+       row-major window order is kept. A window holding a NaN is rescanned so
+       that its first NaN wins, as with numpy's argmax. */
+    #define NNFAST_POOL_FWD(T, NAME, PH, PW)                                        \\
+    static void NAME(const T *x, T *out, Py_ssize_t *am, Py_ssize_t planes,         \\
+                     Py_ssize_t H, Py_ssize_t W, Py_ssize_t Ho, Py_ssize_t Wo,     \\
+                     Py_ssize_t ph, Py_ssize_t pw, Py_ssize_t s) {                 \\
+        for (Py_ssize_t p = 0; p < planes; p++) {                                 \\
+            const T *plane = x + p * H * W;                                       \\
+            for (Py_ssize_t oh = 0; oh < Ho; oh++) {                              \\
+                for (Py_ssize_t ow = 0; ow < Wo; ow++) {                          \\
+                    Py_ssize_t base = oh * s * W + ow * s, at = base, nan = 0;    \\
+                    T best = plane[base];                                         \\
+                    for (Py_ssize_t i = 0; i < (PH); i++) {                       \\
+                        for (Py_ssize_t j = 0; j < (PW); j++) {                   \\
+                            Py_ssize_t k = base + i * W + j;                      \\
+                            T v = plane[k];                                       \\
+                            Py_ssize_t m = -(Py_ssize_t)(v > best);               \\
+                            nan |= (v != v);                                      \\
+                            best = v > best ? v : best;                           \\
+                            at = (at & ~m) | (k & m);                             \\
+                        }                                                         \\
+                    }                                                             \\
+                    for (Py_ssize_t i = 0; nan && i < (PH); i++) {                \\
+                        for (Py_ssize_t j = 0; j < (PW); j++) {                   \\
+                            Py_ssize_t k = base + i * W + j;                      \\
+                            if (plane[k] != plane[k]) {                           \\
+                                best = plane[k]; at = k; nan = 0; break;          \\
+                            }                                                     \\
+                        }                                                         \\
+                    }                                                             \\
+                    *out++ = best;                                                \\
+                    *am++ = at;                                                   \\
+                }                                                                 \\
+            }                                                                     \\
+        }                                                                         \\
+    }
+    NNFAST_POOL_FWD(double, nnfast_pool_fwd_d, ph, pw)
+    NNFAST_POOL_FWD(float, nnfast_pool_fwd_f, ph, pw)
+    NNFAST_POOL_FWD(double, nnfast_pool_fwd_d22, 2, 2)
+    NNFAST_POOL_FWD(float, nnfast_pool_fwd_f22, 2, 2)
+    """
+    void nnfast_pool_fwd_d(const double *x, double *out, Py_ssize_t *am, Py_ssize_t planes,
+                           Py_ssize_t H, Py_ssize_t W, Py_ssize_t Ho, Py_ssize_t Wo,
+                           Py_ssize_t ph, Py_ssize_t pw, Py_ssize_t s) noexcept nogil
+    void nnfast_pool_fwd_f(const float *x, float *out, Py_ssize_t *am, Py_ssize_t planes,
+                           Py_ssize_t H, Py_ssize_t W, Py_ssize_t Ho, Py_ssize_t Wo,
+                           Py_ssize_t ph, Py_ssize_t pw, Py_ssize_t s) noexcept nogil
+    void nnfast_pool_fwd_d22(const double *x, double *out, Py_ssize_t *am, Py_ssize_t planes,
+                             Py_ssize_t H, Py_ssize_t W, Py_ssize_t Ho, Py_ssize_t Wo,
+                             Py_ssize_t ph, Py_ssize_t pw, Py_ssize_t s) noexcept nogil
+    void nnfast_pool_fwd_f22(const float *x, float *out, Py_ssize_t *am, Py_ssize_t planes,
+                             Py_ssize_t H, Py_ssize_t W, Py_ssize_t Ho, Py_ssize_t Wo,
+                             Py_ssize_t ph, Py_ssize_t pw, Py_ssize_t s) noexcept nogil
+
 
 def max_pool_forward(const floating[:, :, :, ::1] x, floating[:, :, :, ::1] out,
                      Py_ssize_t[:, :, :, ::1] argmax, Py_ssize_t ph, Py_ssize_t pw,
@@ -18,31 +77,24 @@ def max_pool_forward(const floating[:, :, :, ::1] x, floating[:, :, :, ::1] out,
             or argmax.shape[0] != N or argmax.shape[1] != C
             or argmax.shape[2] != Ho or argmax.shape[3] != Wo):
         raise ValueError(f"out and argmax must have shape ({N}, {C}, {Ho}, {Wo})")
-    cdef Py_ssize_t n, c, oh, ow, i, j, h0, w0, best_at, at
-    cdef floating best, v
-    cdef const floating *plane
-    if N == 0 or C == 0 or Ho < 1 or Wo < 1:
+    if N == 0 or C == 0:
         return
+    cdef bint two_by_two = ph == 2 and pw == 2
     with nogil:
-        for n in range(N):
-            for c in range(C):
-                plane = &x[n, c, 0, 0]
-                for oh in range(Ho):
-                    h0 = oh * stride
-                    for ow in range(Wo):
-                        w0 = ow * stride
-                        best_at = h0 * W + w0
-                        best = plane[best_at]
-                        for i in range(ph):
-                            at = (h0 + i) * W + w0
-                            for j in range(pw):
-                                v = plane[at + j]
-                                # strictly larger, or the first NaN (which then stays)
-                                if v > best or (v != v and best == best):
-                                    best = v
-                                    best_at = at + j
-                        out[n, c, oh, ow] = best
-                        argmax[n, c, oh, ow] = best_at
+        if floating is double:
+            if two_by_two:
+                nnfast_pool_fwd_d22(&x[0, 0, 0, 0], &out[0, 0, 0, 0], &argmax[0, 0, 0, 0],
+                                    N * C, H, W, Ho, Wo, ph, pw, stride)
+            else:
+                nnfast_pool_fwd_d(&x[0, 0, 0, 0], &out[0, 0, 0, 0], &argmax[0, 0, 0, 0],
+                                  N * C, H, W, Ho, Wo, ph, pw, stride)
+        else:
+            if two_by_two:
+                nnfast_pool_fwd_f22(&x[0, 0, 0, 0], &out[0, 0, 0, 0], &argmax[0, 0, 0, 0],
+                                    N * C, H, W, Ho, Wo, ph, pw, stride)
+            else:
+                nnfast_pool_fwd_f(&x[0, 0, 0, 0], &out[0, 0, 0, 0], &argmax[0, 0, 0, 0],
+                                  N * C, H, W, Ho, Wo, ph, pw, stride)
 
 
 def max_pool_backward(const floating[:, :, :, ::1] dout, const Py_ssize_t[:, :, :, ::1] argmax,

@@ -84,6 +84,9 @@ LAYER_ROWS: list[Check] = [
     row("batchnorm_forward.reference", "reference", "layer:batchnorm", Case("train mode, x (50, 6)", {
         "x": (R, (50, 6), 3.0, -2.0), "gamma": (R, (6,)), "beta": (R, (6,))}, {"bn_param": BN_TRAIN}),
         ("out",), tol=1e-6, points=1, hidden=True),
+    row("batchnorm_forward.large_offset", "reference", "layer:batchnorm", Case("float32, features with mean 1e4 and std 1", {
+        "x": (R, (64, 5), 1.0, 1e4), "gamma": ("ones", (5,)), "beta": ("zeros", (5,))}, {"bn_param": BN_TRAIN}, dtype="float32"),
+        ("out",), tol=2e-3, points=0.5, hidden=True),
     row("batchnorm_backward.numgrad", "numgrad", "layer:batchnorm", Case("x (4, 5) with mean 12, std 5", {
         "x": (R, (4, 5), 5.0, 12.0), "gamma": (R, (5,)), "beta": (R, (5,)), "dout": (R, (4, 5))}, {"bn_param": BN_TRAIN}),
         ("x", "gamma", "beta"), tol=1e-5, points=2),
