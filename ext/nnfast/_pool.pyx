@@ -8,9 +8,15 @@ cdef extern from *:
        so that gcc emits no branch (random data mispredicts them); a constant
        2x2 window unrolls. Strictly larger wins, so the first maximum in
        row-major window order is kept. A window holding a NaN is rescanned so
-       that its first NaN wins, as with numpy's argmax. */
+       that its first NaN wins, as with numpy's argmax. Kept out of line: gcc
+       optimises it about 2x better on its own than inlined into Cython's code. */
+    #if defined(__GNUC__)
+    #define NNFAST_NOINLINE __attribute__((noinline))
+    #else
+    #define NNFAST_NOINLINE
+    #endif
     #define NNFAST_POOL_FWD(T, NAME, PH, PW)                                        \\
-    static void NAME(const T *x, T *out, Py_ssize_t *am, Py_ssize_t planes,         \\
+    static NNFAST_NOINLINE void NAME(const T *x, T *out, Py_ssize_t *am, Py_ssize_t planes,         \\
                      Py_ssize_t H, Py_ssize_t W, Py_ssize_t Ho, Py_ssize_t Wo,     \\
                      Py_ssize_t ph, Py_ssize_t pw, Py_ssize_t s) {                 \\
         for (Py_ssize_t p = 0; p < planes; p++) {                                 \\
