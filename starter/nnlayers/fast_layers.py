@@ -1,9 +1,13 @@
 """Fast convolution and max-pooling layers (provided code, not an exercise).
 
 Same contract as the naive layers: ``*_forward(...) -> (out, cache)`` and
-``*_backward(dout, cache) -> grads``. Convolution is im2col + one BLAS matmul
-per chunk of images; pooling records the argmax of every window in the forward
-pass and the backward pass scatters ``dout`` into those positions.
+``*_backward(dout, cache) -> grads``. Convolution is im2col + BLAS: a chunk of
+images at a time is unrolled into a reused column buffer (a few MB, so nothing
+huge is allocated per call) and multiplied by the filters, one matmul per image,
+straight into the output; the bias rides along as one more column. The backward
+pass rebuilds the columns chunk by chunk for ``dw`` and folds ``w.T @ dout``
+back with col2im for ``dx``. Pooling records the argmax of every window in the
+forward pass; the backward pass scatters ``dout`` into those positions.
 
 The inner loops come from the compiled package ``nnfast`` (built by
 ``pip install .`` in the harness folder). Without it, the same algorithm runs
@@ -29,8 +33,9 @@ try:
 except ImportError:
     _nnfast = None
 
-# Bytes of im2col columns processed per BLAS call: big enough for an efficient
-# matmul, small enough to stay in cache and not fault in fresh pages.
+# Bytes of column buffers per chunk of images: small enough to stay in cache and
+# be reused between calls (no fresh pages to fault in), big enough that the
+# per-chunk Python overhead does not matter.
 CHUNK_BYTES = 4 << 20
 
 MISSING_EXTENSION_WARNING = (
