@@ -8,3 +8,12 @@ from plain ``.npy`` arrays the worker sends back.
 __all__ = ["__version__"]
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    """Notebook helpers, imported on first use so workers stay light."""
+    if name == "setup":
+        from grader.inline import setup
+
+        return setup
+    raise AttributeError(f"module 'grader' has no attribute {name!r}")

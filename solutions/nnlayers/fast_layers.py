@@ -190,6 +190,8 @@ def _fill_cols(kern, x, cols, HH, WW, stride, pad):
 
 
 def _conv_geometry(x_shape, w_shape, stride, pad):
+    if len(x_shape) != 4 or len(w_shape) != 4:
+        raise ValueError(f"need x (N, C, H, W) and w (F, C, HH, WW), got shapes {x_shape} and {w_shape}")
     N, C, H, W = x_shape
     F, Cw, HH, WW = w_shape
     if Cw != C:
@@ -311,6 +313,8 @@ def max_pool_forward_fast(x, pool_param):
     stride = int(pool_param["stride"])
     dt = _float_dtype(x)
     x = np.ascontiguousarray(x, dtype=dt)
+    if x.ndim != 4:
+        raise ValueError(f"need x of shape (N, C, H, W), got {x.shape}")
     N, C, H, W = x.shape
     if stride < 1 or not (1 <= ph <= H and 1 <= pw <= W):
         raise ValueError(f"bad pooling {ph}x{pw} stride {stride} for input {H}x{W}")

@@ -2,16 +2,11 @@
 
 - :func:`record` marks a result (an accuracy, a loss) so the grader can read it
   from the executed notebook;
-- :func:`find_package_root` lets a notebook import ``nnlayers`` whether it runs
-  in the handout (``notebooks/`` beside ``nnlayers/``) or elsewhere;
 - :func:`visualize_grid` tiles images (e.g. first-layer conv filters) for plotting.
 """
 from __future__ import annotations
 
 import math
-import os
-import sys
-from pathlib import Path
 
 import numpy as np
 
@@ -41,24 +36,6 @@ def record(name: str, value: float) -> float:
     except ImportError:  # outside IPython: just print
         print(f"{name} = {value:.6g}")
     return value
-
-
-def find_package_root(start: str | os.PathLike | None = None, package: str = "nnlayers") -> Path:
-    """Put the folder holding ``package`` on ``sys.path`` and return it.
-
-    Looks at ``$NNLAYERS_ROOT``, then ``start`` (the working folder) and its parents.
-    """
-    candidates = []
-    if os.environ.get("NNLAYERS_ROOT"):
-        candidates.append(Path(os.environ["NNLAYERS_ROOT"]))
-    here = Path(start or Path.cwd()).resolve()
-    candidates += [here, *here.parents]
-    for folder in candidates:
-        if (folder / package / "__init__.py").is_file():
-            if str(folder) not in sys.path:
-                sys.path.insert(0, str(folder))
-            return folder
-    raise FileNotFoundError(f"no {package}/ package found in {here} or its parents; set NNLAYERS_ROOT")
 
 
 def visualize_grid(images: np.ndarray, ubound: float = 255.0, padding: int = 1) -> np.ndarray:
