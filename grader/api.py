@@ -14,7 +14,8 @@ from grader import fixtures as fixture_store
 from grader.checks.kinds import Context, Verdict, run_check
 from grader.checks.spec import Check
 from grader.checks.table import CHECKS
-from grader.executor import LocalExecutor, WorkerExecutor, WorkerLimits
+from grader.executor import LocalExecutor, WorkerExecutor
+from grader.sandbox import WorkerLimits
 from grader.results import CheckResult, Report
 from grader.rubric import Rubric, load_rubric
 from grader.submission import SubmissionError, find_reference, locate, private_copy
@@ -55,6 +56,25 @@ def _result(check: Check, verdict: Verdict, duration: float, output: str = "") -
         status=verdict.status, message=verdict.message, visibility=check.visibility, condition=check.case.condition,
         duration_s=round(duration, 4), details=verdict.details, output=output,
     )
+
+
+def _grade_notebooks(located, scratch: Path, out: Path | None, rub: Rubric, worker_limits: WorkerLimits,
+                     notes: list[str], runs: list) -> list[CheckResult]:
+    """Run the notebooks (after the layer checks) and turn their graded cells into results."""
+    from dataclasses import replace
+
+    from grader.notebooks.grade import grade_notebooks
+    from grader.notebooks.table import NOTEBOOK_CHECKS
+
+    rows = [replace(c, points=rub.points(c.id, c.points)) for c in NOTEBOOK_CHECKS]
+    results, got = grade_notebooks(folder=located.package_dir.parent, root=scratch / "submission", scratch=scratch / "nbwork",
+                                   out=out, checks=rows, thresholds=rub.extra.get("notebook_thresholds", {}),
+                                   worker_limits=worker_limits)
+    runs.extend(got)
+    for run in got:
+        if run.status != "executed":
+            notes.append(run.message)
+    return results
 
 
 def grade(*, submission: Path, out: Path | None = None, seed: int | None = None, only: list[str] | None = None,
@@ -99,6 +119,7 @@ def grade(*, submission: Path, out: Path | None = None, seed: int | None = None,
     ref_root = find_reference(reference)
     notes: list[str] = []
     results: list[CheckResult] = []
+    report_runs: list = []
 
     scratch = Path(tempfile.mkdtemp(prefix="grade-"))
     student = None
@@ -115,6 +136,7 @@ def grade(*, submission: Path, out: Path | None = None, seed: int | None = None,
         if located is not None:
             student = WorkerExecutor(scratch / "submission", limits=worker_limits, scratch=scratch / "work")
             (scratch / "work").mkdir()
+            (scratch / "nbwork").mkdir()
             reference_exec = LocalExecutor(ref_root) if ref_root else None
 
             def reference_worker() -> WorkerExecutor:
@@ -136,6 +158,8 @@ def grade(*, submission: Path, out: Path | None = None, seed: int | None = None,
                     continue
                 verdict = run_check(check, ctx, hidden=check.visibility == "hidden")
                 results.append(_result(check, verdict, time.perf_counter() - t0))
+            if notebooks:
+                results += _grade_notebooks(located, scratch, out, rub, worker_limits, notes, report_runs)
             if student.started > 1:
                 notes.append(f"the worker process was restarted {student.started - 1} time(s) after a crash or timeout")
     finally:
@@ -151,7 +175,7 @@ def grade(*, submission: Path, out: Path | None = None, seed: int | None = None,
         submission=str(submission), score=round(sum(r.score for r in results), 4),
         max_score=round(sum(r.max_score for r in results if r.status != "skipped"), 4), seed=seed,
         duration_s=round(time.perf_counter() - started, 3), checks=results, grader_version=__version__,
-        isolation="basic", reference=ref_root is not None, notes=notes,
+        isolation="basic", reference=ref_root is not None, notes=notes, notebooks=[r.as_dict() for r in report_runs],
     )
     if out is not None:
         from grader.reports import write_reports

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import resource
 import select
 import shutil
 import signal
@@ -29,47 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from grader.frames import FrameError, FrameReader, Limits, encode_message
-
-#: Environment variables passed through to workers (all others are dropped).
-PASSTHROUGH_ENV = ("PATH", "LANG", "LC_ALL", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "NNLAYERS_NO_EXT")
-SINGLE_THREAD_ENV = {
-    "OPENBLAS_NUM_THREADS": "1",
-    "OMP_NUM_THREADS": "1",
-    "MKL_NUM_THREADS": "1",
-    "NUMEXPR_NUM_THREADS": "1",
-    "VECLIB_MAXIMUM_THREADS": "1",
-    "MPLBACKEND": "Agg",
-    # The same allocator settings in every worker, so timings compare like with like
-    # (freshly mmapped temporaries otherwise dominate some layers' time).
-    "MALLOC_MMAP_THRESHOLD_": str(256 * 2**20),
-    "MALLOC_TRIM_THRESHOLD_": str(512 * 2**20),
-}
-
-
-@dataclass(frozen=True)
-class WorkerLimits:
-    """Resource limits of a worker process.
-
-    Attributes
-    ----------
-    memory_bytes : int
-        Address-space limit (``RLIMIT_AS``).
-    cpu_seconds : int
-        CPU time of one worker process (``RLIMIT_CPU``); it is replaced after.
-    file_bytes : int
-        Largest file the worker may write (``RLIMIT_FSIZE``).
-    open_files : int
-        ``RLIMIT_NOFILE``.
-    output_bytes : int
-        Stdout plus stderr kept per program; the rest is dropped and counted.
-    """
-
-    memory_bytes: int = 4 * 2**30
-    cpu_seconds: int = 900
-    file_bytes: int = 64 * 2**20
-    open_files: int = 256
-    output_bytes: int = 64 * 2**10
-
+from grader.sandbox import WorkerLimits, set_limits, worker_env
 
 @dataclass
 class Outcome:
@@ -103,19 +62,6 @@ class Outcome:
     @property
     def ok(self) -> bool:
         return self.status == "ok"
-
-
-def _set_limits(limits: WorkerLimits) -> None:  # runs in the child before exec
-    def cap(which: int, value: int) -> None:
-        soft, hard = resource.getrlimit(which)
-        value = value if hard == resource.RLIM_INFINITY else min(value, hard)
-        resource.setrlimit(which, (value, value))
-
-    cap(resource.RLIMIT_AS, limits.memory_bytes)
-    cap(resource.RLIMIT_CPU, limits.cpu_seconds)
-    cap(resource.RLIMIT_FSIZE, limits.file_bytes)
-    cap(resource.RLIMIT_NOFILE, limits.open_files)
-    cap(resource.RLIMIT_CORE, 0)
 
 
 def _signal_name(code: int) -> str:
@@ -155,16 +101,6 @@ class WorkerExecutor:
         self.started = 0  # number of worker processes started (replacements included)
 
     # -- lifecycle -----------------------------------------------------------
-    def _env(self) -> dict[str, str]:
-        env = {k: os.environ[k] for k in PASSTHROUGH_ENV if k in os.environ}
-        env.setdefault("PATH", "/usr/bin:/bin")
-        env.setdefault("LANG", "C.UTF-8")
-        env.update(SINGLE_THREAD_ENV)
-        tmp = self.scratch / "tmp"
-        tmp.mkdir(exist_ok=True)
-        env.update(HOME=str(self.scratch), TMPDIR=str(tmp))
-        return env
-
     def _start(self) -> None:
         req_r, req_w = os.pipe()
         resp_r, resp_w = os.pipe()
@@ -173,8 +109,8 @@ class WorkerExecutor:
         try:
             self._proc = subprocess.Popen(
                 cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                pass_fds=(req_r, resp_w), cwd=self.scratch, env=self._env(), start_new_session=True,
-                preexec_fn=lambda: _set_limits(self.limits), close_fds=True,
+                pass_fds=(req_r, resp_w), cwd=self.scratch, env=worker_env(self.scratch), start_new_session=True,
+                preexec_fn=lambda: set_limits(self.limits), close_fds=True,
             )
         finally:
             os.close(req_r)

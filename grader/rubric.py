@@ -52,6 +52,9 @@ class Rubric:
     source: str = "<default>"
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def points(self, check_id: str, default: float) -> float:
+        return float(self.entries.get(check_id, {}).get("points", default))
+
     def apply(self, check: Check) -> Check:
         """The check with this rubric's points, visibility and tolerance."""
         entry = self.entries.get(check.id, {})
@@ -104,9 +107,15 @@ def parse_rubric(data: dict, *, known: set[str], source: str = "<rubric>") -> Ru
     return Rubric(entries, float(total) if total is not None else None, source, extra)
 
 
-def load_rubric(path: Path | None, checks: list[Check]) -> Rubric:
-    """Load and validate a rubric file (the packaged default when ``path`` is None)."""
-    known = {c.id for c in checks}
+def load_rubric(path: Path | None, checks: list[Check], notebook_checks: list | None = None) -> Rubric:
+    """Load and validate a rubric file (the packaged default when ``path`` is None).
+
+    ``checks`` are the layer checks and ``notebook_checks`` the graded notebook
+    cells (the packaged table by default); both kinds of id may appear.
+    """
+    if notebook_checks is None:
+        from grader.notebooks.table import NOTEBOOK_CHECKS as notebook_checks
+    known = {c.id for c in checks} | {c.id for c in notebook_checks}
     if path is None:
         text = resources.files("grader").joinpath("rubric.toml").read_text(encoding="utf-8")
         source = "the default rubric"
@@ -122,7 +131,7 @@ def load_rubric(path: Path | None, checks: list[Check]) -> Rubric:
         raise RubricError(f"{source}: not valid TOML: {exc}") from None
     rubric = parse_rubric(data, known=known, source=source)
     if rubric.total is not None:
-        got = sum(rubric.apply(c).points for c in checks)
+        got = sum(rubric.apply(c).points for c in checks) + sum(rubric.points(c.id, c.points) for c in notebook_checks)
         if abs(got - rubric.total) > 1e-6:
             raise RubricError(f"{source}: the points add up to {got:g}, but 'total' says {rubric.total:g}")
     return rubric

@@ -24,12 +24,15 @@ cdef inline void _valid_range(Py_ssize_t j, Py_ssize_t W, Py_ssize_t Wo, Py_ssiz
         hi[0] = lo[0]
 
 
-cdef _check(bint last_contiguous, Py_ssize_t N, Py_ssize_t C, Py_ssize_t H, Py_ssize_t W, Py_ssize_t K, Py_ssize_t Nc,
-            Py_ssize_t L, Py_ssize_t HH, Py_ssize_t WW, Py_ssize_t stride, Py_ssize_t pad):
+cdef _check(bint last_contiguous, Py_ssize_t N, Py_ssize_t C, Py_ssize_t H, Py_ssize_t W,
+            Py_ssize_t K, Py_ssize_t Nc, Py_ssize_t L,
+            Py_ssize_t HH, Py_ssize_t WW, Py_ssize_t stride, Py_ssize_t pad):
+    """Raise ValueError unless cols is (C*HH*WW, N, H'*W') with a contiguous last axis."""
     if not last_contiguous:
         raise ValueError("the last axis of cols must be contiguous")
     if stride < 1 or pad < 0 or HH < 1 or WW < 1:
-        raise ValueError(f"need stride >= 1, pad >= 0, filter >= 1; got stride={stride}, pad={pad}, filter={HH}x{WW}")
+        raise ValueError(f"need stride >= 1, pad >= 0, filter >= 1; "
+                         f"got stride={stride}, pad={pad}, filter={HH}x{WW}")
     cdef Py_ssize_t Ho = H + 2 * pad - HH, Wo = W + 2 * pad - WW
     if Ho < 0 or Wo < 0:
         raise ValueError(f"filter {HH}x{WW} larger than padded input {H + 2 * pad}x{W + 2 * pad}")
@@ -43,7 +46,8 @@ def im2col(const floating[:, :, :, ::1] x, floating[:, :, :] cols,
            Py_ssize_t HH, Py_ssize_t WW, Py_ssize_t stride, Py_ssize_t pad):
     """Write the im2col columns of x (N, C, H, W) into cols (C*HH*WW, N, H'*W')."""
     cdef Py_ssize_t N = x.shape[0], C = x.shape[1], H = x.shape[2], W = x.shape[3]
-    _check(cols.strides[2] == sizeof(floating) or cols.shape[2] <= 1, N, C, H, W, cols.shape[0], cols.shape[1], cols.shape[2], HH, WW, stride, pad)
+    _check(cols.strides[2] == sizeof(floating) or cols.shape[2] <= 1, N, C, H, W,
+           cols.shape[0], cols.shape[1], cols.shape[2], HH, WW, stride, pad)
     cdef Py_ssize_t Ho = 1 + (H + 2 * pad - HH) // stride, Wo = 1 + (W + 2 * pad - WW) // stride
     cdef Py_ssize_t n, c, i, j, oh, ow, h, lo, hi, off
     cdef floating *dst
@@ -81,7 +85,8 @@ def col2im(const floating[:, :, :] cols, floating[:, :, :, ::1] dx,
            Py_ssize_t HH, Py_ssize_t WW, Py_ssize_t stride, Py_ssize_t pad):
     """Add cols (C*HH*WW, N, H'*W') back into dx (N, C, H, W); taps in the padding are dropped."""
     cdef Py_ssize_t N = dx.shape[0], C = dx.shape[1], H = dx.shape[2], W = dx.shape[3]
-    _check(cols.strides[2] == sizeof(floating) or cols.shape[2] <= 1, N, C, H, W, cols.shape[0], cols.shape[1], cols.shape[2], HH, WW, stride, pad)
+    _check(cols.strides[2] == sizeof(floating) or cols.shape[2] <= 1, N, C, H, W,
+           cols.shape[0], cols.shape[1], cols.shape[2], HH, WW, stride, pad)
     cdef Py_ssize_t Ho = 1 + (H + 2 * pad - HH) // stride, Wo = 1 + (W + 2 * pad - WW) // stride
     cdef Py_ssize_t n, c, i, j, oh, ow, h, lo, hi, off
     cdef const floating *src

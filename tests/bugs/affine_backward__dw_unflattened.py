@@ -1,0 +1,12 @@
+"""affine_backward computes dw = x.T @ dout without flattening x (right only for 2-d x)."""
+TARGET = "layers.py"
+FAILS = ("affine.numgrad", "affine.reference")
+PASSES = ("affine.reference_n1",)
+
+# --- patch ---
+def affine_backward(dout, cache):
+    x, w = cache
+    dx = (dout @ w.T).reshape(x.shape)
+    dw = x.T @ dout
+    db = dout.sum(axis=0)
+    return dx, dw, db

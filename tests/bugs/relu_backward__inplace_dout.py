@@ -1,0 +1,11 @@
+"""relu_backward zeroes dout in place (dx = dout; dx[x < 0] = 0) (seed 001)."""
+TARGET = "layers.py"
+FAILS = ("relu.inputs_unmodified",)
+PASSES = ("relu.numgrad", "relu.reference", "relu.dtype_preserved")
+
+# --- patch ---
+def relu_backward(dout, cache):
+    x = cache
+    dx = dout
+    dx[x < 0] = 0
+    return dx

@@ -1,0 +1,186 @@
+"""Every grader check can fail, and fails for the right reason.
+
+Each file of ``tests/bugs/`` is one bug variant of one student function::
+
+    \"\"\"One line: what the bug is (and "seed" if it comes from the seeds).\"\"\"
+    TARGET = "layers.py"                  # the module of nnlayers/ it patches
+    FAILS = ("relu.inputs_unmodified",)   # check ids this variant must fail
+    PASSES = ("relu.numgrad",)            # optional: check ids that must still pass
+    XFAIL = "why"                         # optional: a known grader weakness (strict xfail)
+
+    # --- patch ---
+    def relu_backward(dout, cache):       # replacement definitions, appended to
+        ...                               # TARGET of a copy of the reference
+
+The file name is ``<function>__<short_id>.py``: ``<function>`` is the student
+function (or class) the variant breaks, and the message of every failed check
+must name it.  The harness copies the reference package, appends the part of
+the file after ``# --- patch ---`` to ``TARGET`` (Python keeps the last
+definition; classes are patched by assigning methods), grades only the listed
+checks, and asserts the verdicts.  A last test asserts that every check id of
+the table is failed by some variant.
+
+Timing checks are run with fewer rounds than the table's (same shapes, same
+repetitions per round, same allowed ratio) to keep this file fast; set ``GRADER_BUGS_FULL_TIMING=1``
+to run them exactly as the table says.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from grader.api import grade
+from grader.checks.table import CHECKS
+
+ROOT = Path(__file__).resolve().parents[1]
+BUGS_DIR = ROOT / "tests" / "bugs"
+REFERENCE = ROOT / "solutions"
+MARKER = "# --- patch ---"
+FAILED = {"failed", "error"}
+
+
+@dataclass(frozen=True)
+class Bug:
+    """One bug variant, parsed from its file."""
+
+    path: Path
+    function: str
+    doc: str
+    target: str
+    fails: tuple[str, ...]
+    passes: tuple[str, ...]
+    xfail: str | None
+    patch: str
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+
+def load_bug(path: Path) -> Bug:
+    """Parse a bug file: run its header (docstring and constants), keep its patch as text."""
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    head, sep, patch = text.partition(MARKER)
+    if not sep:
+        raise ValueError(f"{path.name}: no '{MARKER}' line")
+    ns: dict = {}
+    exec(compile(head, str(path), "exec"), ns)  # noqa: S102 - our own test data
+    function, sep, short = path.stem.partition("__")
+    if not sep or not short:
+        raise ValueError(f"{path.name}: expected <function>__<short_id>.py")
+    return Bug(path=path, function=function, doc=(ns.get("__doc__") or "").strip(), target=ns["TARGET"],
+               fails=tuple(ns["FAILS"]), passes=tuple(ns.get("PASSES", ())), xfail=ns.get("XFAIL"), patch=patch)
+
+
+def bug_files() -> list[Path]:
+    return sorted(BUGS_DIR.glob("*__*.py"))
+
+
+def make_submission(tmp_path: Path, bug_file: Path | Bug) -> Path:
+    """A copy of the reference package with the bug's patch appended to its target; returns the folder."""
+    bug = bug_file if isinstance(bug_file, Bug) else load_bug(bug_file)
+    dest = Path(tmp_path) / f"sub_{bug.name}"
+    pkg = dest / "nnlayers"
+    shutil.copytree(REFERENCE / "nnlayers", pkg, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.so"))
+    target = pkg / bug.target
+    if not target.is_file():
+        raise FileNotFoundError(f"{bug.name}: TARGET {bug.target} is not a file of the package")
+    with target.open("a", encoding="utf-8") as f:
+        f.write(f"\n\n# ---- bug variant {bug.name}: {bug.doc}\n{bug.patch}\n")
+    return dest
+
+
+def quick_table() -> list:
+    """The check table, with timing checks run for 1 measured round instead of 5 (same shapes, inner repeats, ratio)."""
+    if os.environ.get("GRADER_BUGS_FULL_TIMING"):
+        return list(CHECKS)
+    return [dataclasses.replace(c, options={**c.options, "rounds": 1})
+            if c.kind == "timing" and not c.options.get("against") else c for c in CHECKS]
+
+
+def grade_bug(tmp_path: Path, bug: Bug, ids: tuple[str, ...]):
+    return grade(submission=make_submission(tmp_path, bug), seed=7, only=list(ids), reference=REFERENCE,
+                 notebooks=False, checks=quick_table())
+
+
+# ----------------------------------------------------------------------------- the bug files themselves
+
+ALL_IDS = {c.id: c for c in CHECKS}
+
+
+def _params():
+    out = []
+    for path in bug_files():
+        bug = load_bug(path)
+        marks = [pytest.mark.xfail(strict=True, reason=bug.xfail)] if bug.xfail else []
+        out.append(pytest.param(bug, id=bug.name, marks=marks))
+    return out
+
+
+BUGS = _params()
+
+
+def test_there_are_bug_files():
+    assert len(BUGS) >= 60
+
+
+@pytest.mark.parametrize("bug", [b.values[0] for b in BUGS], ids=[b.id for b in BUGS])
+def test_bug_file_is_well_formed(bug: Bug):
+    assert bug.doc and "\n" not in bug.doc, "the docstring must be one line"
+    assert bug.fails or bug.passes, "a variant must fail or pass something"
+    unknown = [i for i in bug.fails + bug.passes if i not in ALL_IDS]
+    assert not unknown, f"unknown check ids {unknown}"
+    assert not set(bug.fails) & set(bug.passes)
+    compile(bug.patch, str(bug.path), "exec")
+    for cid in bug.fails:
+        assert bug.function in ALL_IDS[cid].functions, (
+            f"{cid} exercises {ALL_IDS[cid].functions}, not {bug.function}: its message would not name it")
+
+
+@pytest.mark.parametrize("bug", BUGS)
+def test_bug_variant(tmp_path, bug: Bug):
+    report = grade_bug(tmp_path, bug, bug.fails + bug.passes)
+    got = {c.id: c for c in report.checks}
+    assert set(got) == set(bug.fails + bug.passes)
+    problems = []
+    for cid in bug.fails:
+        c = got[cid]
+        if c.status not in FAILED:
+            problems.append(f"{cid}: expected to fail, got {c.status}: {c.message[:300]}")
+        elif bug.function not in c.message:
+            problems.append(f"{cid}: the message does not name {bug.function}: {c.message[:300]}")
+        elif c.score != 0:
+            problems.append(f"{cid}: failed but scored {c.score}")
+    for cid in bug.passes:
+        c = got[cid]
+        if c.status != "passed":
+            problems.append(f"{cid}: expected to pass, got {c.status}: {c.message[:300]}")
+    assert not problems, f"{bug.name} ({bug.doc}):\n" + "\n".join(problems)
+
+
+def test_every_check_can_fail():
+    covered = set()
+    for p in BUGS:
+        bug = p.values[0]
+        if not bug.xfail:
+            covered.update(bug.fails)
+    uncovered = [c.id for c in CHECKS if c.id not in covered]
+    assert not uncovered, f"checks that no bug variant fails: {uncovered}"
+
+
+def test_every_student_function_has_two_variants():
+    functions = {f for c in CHECKS for f in c.functions} - {"Solver", "conv_backward_fast", "conv_forward_naive_fast"}
+    counts = {f: 0 for f in functions}
+    for p in BUGS:
+        bug = p.values[0]
+        if bug.function in counts:
+            counts[bug.function] += 1
+    # the fast layers are provided code: one variant (for conv.fast_vs_naive) is enough
+    few = {f: n for f, n in counts.items() if n < (1 if f == "conv_forward_fast" else 2)}
+    assert not few, f"student functions with fewer than 2 bug variants: {few}"
