@@ -4,8 +4,9 @@ Usage: ``python benchmarks/bench_fast_layers.py [--threads 1] [--repeat 11] [--n
 
 Every time is the median of ``--repeat`` runs after one discarded warm-up run;
 ours and torch's are timed round-robin, so that load from other processes on a
-shared machine hits both alike. numpy's BLAS and torch get the same thread count. The naive loops are timed on a
-reduced batch and scaled linearly to the full batch (they are loops over images).
+shared machine hits both alike. numpy's BLAS and torch get the same thread
+count. The naive loops are timed on a reduced batch and scaled linearly to the
+full batch (they are loops over images).
 """
 from __future__ import annotations
 
@@ -26,9 +27,11 @@ CASES = [  # name, x shape, w shape or pool size, stride, pad, naive batch
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--threads", type=int, default=1, help="threads for numpy's BLAS and torch (default 1)")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads for numpy's BLAS and torch (default 1)")
     parser.add_argument("--repeat", type=int, default=11, help="timed runs per median (default 11)")
-    parser.add_argument("--naive-repeat", type=int, default=3, help="timed runs for the naive loops (default 3)")
+    parser.add_argument("--naive-repeat", type=int, default=3,
+                        help="timed runs for the naive loops (default 3)")
     parser.add_argument("--no-naive", action="store_true", help="skip the naive loops")
     args = parser.parse_args()
     if args.threads < 1 or args.repeat < 1 or args.naive_repeat < 1:
@@ -247,12 +250,14 @@ def main():
     print("Fast layers benchmark (times in ms: median of "
           f"{ARGS.repeat} runs after a discarded warm-up; naive: {ARGS.naive_repeat} runs)")
     print(f"python {platform.python_version()}, numpy {np.__version__}, "
-          f"CPU: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, threads={ARGS.threads}")
+          f"CPU: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"threads={ARGS.threads}")
     print(f"numpy BLAS: {blas_description()}")
     coretype = {v: os.environ.get(v) for v in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
     if any(coretype.values()):
-        print(f"WARNING: {coretype} is set: it pins OpenBLAS to an older kernel and slows numpy; to measure "
-              "the native kernel run: env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/bench_fast_layers.py")
+        print(f"WARNING: {coretype} is set: it pins OpenBLAS to an older kernel and slows numpy;\n"
+              "  to measure the native kernel run: "
+              "env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/bench_fast_layers.py")
     else:
         print("OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE: not set (native kernel)")
     print(f"fast_layers backend: {fl.get_backend()}")
@@ -276,8 +281,8 @@ def main():
                  "fast GFLOP/s", "% matmul", "naive/fast"], rows)
     print()
     print("GFLOP/s counts 2*N*F*C*HH*WW*H'*W' per forward and twice that per backward (dx and dw);")
-    print("% matmul is against the better of numpy's two matmul measurements of the same dtype; naive loops run on")
-    print("the reduced batch N shown and are scaled to the full batch.")
+    print("% matmul is against the better of numpy's two matmul measurements of the same dtype;")
+    print("naive loops run on the reduced batch N shown and are scaled to the full batch.")
 
 
 if __name__ == "__main__":

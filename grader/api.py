@@ -13,7 +13,7 @@ from grader import __version__
 from grader import fixtures as fixture_store
 from grader.checks.kinds import Context, Verdict, run_check
 from grader.checks.spec import Check
-from grader.checks.table import CHECKS
+from grader.checks.registry import all_checks, instructor_rubric
 from grader.executor import LocalExecutor, WorkerExecutor
 from grader.sandbox import WorkerLimits
 from grader.results import CheckResult, Report
@@ -113,10 +113,12 @@ def grade(*, submission: Path, out: Path | None = None, seed: int | None = None,
     """
     started = time.perf_counter()
     seed = int(seed) if seed is not None else secrets.randbelow(2**31)
-    table = list(CHECKS if checks is None else checks)
-    rub = rubric if isinstance(rubric, Rubric) else load_rubric(rubric, table)
-    selected = [rub.apply(c) for c in select_checks(table, only)]
     ref_root = find_reference(reference)
+    table = list(all_checks(ref_root) if checks is None else checks)
+    if not isinstance(rubric, Rubric):
+        rubric = load_rubric(rubric if rubric is not None else instructor_rubric(ref_root), table)
+    rub = rubric
+    selected = [rub.apply(c) for c in select_checks(table, only)]
     notes: list[str] = []
     results: list[CheckResult] = []
     report_runs: list = []
@@ -169,8 +171,9 @@ def grade(*, submission: Path, out: Path | None = None, seed: int | None = None,
             w.close()
         shutil.rmtree(scratch, ignore_errors=True)
 
-    if ref_root is None and any(c.needs_reference for c in selected):
-        notes.append("Some checks need the reference solutions and were skipped; they run at official grading.")
+    if ref_root is None:
+        notes.append("Checks that need the reference solutions were skipped, and hidden checks were not run: "
+                     "they run at official grading.")
     report = Report(
         submission=str(submission), score=round(sum(r.score for r in results), 4),
         max_score=round(sum(r.max_score for r in results if r.status != "skipped"), 4), seed=seed,

@@ -147,8 +147,13 @@ def strip_solutions(text: str, path: str = "<string>") -> str:
     return result
 
 
+#: Only the package reaches students; everything else under solutions/ (grading/) is instructors' only.
+PACKAGE = "nnlayers"
+
+
 def _wanted(path: Path) -> bool:
-    return not any(part in IGNORED for part in path.parts) and not path.name.endswith(IGNORED_SUFFIXES)
+    return (bool(path.parts) and path.parts[0] == PACKAGE and not any(part in IGNORED for part in path.parts)
+            and not path.name.endswith(IGNORED_SUFFIXES))
 
 
 def render_tree(solutions: Path) -> dict[str, bytes]:

@@ -176,11 +176,12 @@ def test_cli_grades_several_submissions_into_subfolders(tmp_path):
     assert (tmp_path / "solutions/report.json").is_file() and (tmp_path / "starter/report.json").is_file()
 
 
-def test_without_reference_hidden_reference_checks_are_skipped(tmp_path, monkeypatch):
+def test_without_reference_hidden_checks_are_absent_and_reference_checks_skipped(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("GRADER_REFERENCE", raising=False)
     report = grade(submission=ROOT / "solutions", seed=1, only=["affine*"], notebooks=False)
     by_status = {c.id: c.status for c in report.checks}
-    assert by_status["affine.reference"] == "skipped" and by_status["affine.numgrad"] == "passed"
+    assert "affine.reference" not in by_status, "hidden checks must not exist without the reference"
+    assert by_status["affine.timing"] == "skipped" and by_status["affine.numgrad"] == "passed"
     assert by_status["affine_forward.fixed"] == "passed"
     assert any("official grading" in n for n in report.notes)

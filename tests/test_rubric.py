@@ -5,16 +5,26 @@ from pathlib import Path
 
 import pytest
 
+from grader.checks.registry import all_checks, instructor_rubric
 from grader.checks.table import CHECKS
 from grader.rubric import RubricError, load_rubric
 
 
-def test_default_rubric_covers_every_check_and_totals_100():
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_packaged_rubric_covers_exactly_the_public_checks():
     rubric = load_rubric(None, CHECKS)
     assert set(rubric.entries) == {c.id for c in CHECKS}
+    assert {rubric.apply(c).visibility for c in CHECKS} == {"public"}
+
+
+def test_instructor_rubric_covers_every_check_and_totals_100():
+    table = all_checks(ROOT / "solutions")
+    rubric = load_rubric(instructor_rubric(ROOT / "solutions"), table)
+    assert set(rubric.entries) == {c.id for c in table}
     assert rubric.total == 100
-    assert sum(rubric.apply(c).points for c in CHECKS) == pytest.approx(100)
-    assert {rubric.apply(c).visibility for c in CHECKS} == {"public", "hidden"}
+    assert {rubric.apply(c).visibility for c in table} == {"public", "hidden"}
 
 
 def _write(tmp_path: Path, text: str) -> Path:
