@@ -255,7 +255,8 @@ def main():
     print(f"numpy BLAS: {blas_description()}")
     coretype = {v: os.environ.get(v) for v in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
     if any(coretype.values()):
-        print(f"WARNING: {coretype} is set: it pins OpenBLAS to an older kernel and slows numpy;\n"
+        set_vars = {k: v for k, v in coretype.items() if v}
+        print(f"WARNING: {set_vars} is set: it pins OpenBLAS to an older kernel and slows numpy;\n"
               "  to measure the native kernel run: "
               "env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/bench_fast_layers.py")
     else:

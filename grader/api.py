@@ -15,6 +15,7 @@ from grader.checks.kinds import Context, Verdict, run_check
 from grader.checks.spec import Check
 from grader.checks.registry import all_checks, instructor_rubric
 from grader.executor import LocalExecutor, WorkerExecutor
+from grader.isolation.policy import Isolation, choose
 from grader.sandbox import WorkerLimits
 from grader.results import CheckResult, Report
 from grader.rubric import Rubric, load_rubric
@@ -59,7 +60,7 @@ def _result(check: Check, verdict: Verdict, duration: float, output: str = "") -
 
 
 def _grade_notebooks(located, scratch: Path, out: Path | None, rub: Rubric, worker_limits: WorkerLimits,
-                     notes: list[str], runs: list) -> list[CheckResult]:
+                     iso: Isolation, notes: list[str], runs: list) -> list[CheckResult]:
     """Run the notebooks (after the layer checks) and turn their graded cells into results."""
     from dataclasses import replace
 
@@ -69,7 +70,7 @@ def _grade_notebooks(located, scratch: Path, out: Path | None, rub: Rubric, work
     rows = [replace(c, points=rub.points(c.id, c.points)) for c in NOTEBOOK_CHECKS]
     results, got = grade_notebooks(folder=located.package_dir.parent, root=scratch / "submission", scratch=scratch / "nbwork",
                                    out=out, checks=rows, thresholds=rub.extra.get("notebook_thresholds", {}),
-                                   worker_limits=worker_limits)
+                                   worker_limits=worker_limits, isolation=iso)
     runs.extend(got)
     for run in got:
         if run.status != "executed":
@@ -79,7 +80,8 @@ def _grade_notebooks(located, scratch: Path, out: Path | None, rub: Rubric, work
 
 def grade(*, submission: Path, out: Path | None = None, seed: int | None = None, only: list[str] | None = None,
           notebooks: bool = True, rubric: Path | Rubric | None = None, reference: Path | None = None,
-          limits: Limits = Limits(), worker_limits: WorkerLimits = WorkerLimits(), checks: list[Check] | None = None) -> Report:
+          limits: Limits = Limits(), worker_limits: WorkerLimits = WorkerLimits(), checks: list[Check] | None = None,
+          isolation: str | Isolation | None = None) -> Report:
     """Grade one submission and (if ``out`` is given) write its reports there.
 
     Parameters
@@ -99,6 +101,9 @@ def grade(*, submission: Path, out: Path | None = None, seed: int | None = None,
     reference : Path, optional
         Folder holding the reference ``nnlayers``; found automatically inside
         the course checkout; without it the checks that need it are skipped.
+    isolation : {"strict", "basic"} or Isolation, optional
+        How student code is isolated (see :mod:`grader.isolation.policy`);
+        strict where it can be set up by default.
 
     Returns
     -------
@@ -107,11 +112,13 @@ def grade(*, submission: Path, out: Path | None = None, seed: int | None = None,
 
     Raises
     ------
-    grader.rubric.RubricError, grader.submission.SubmissionError
-        For a malformed rubric or a ``reference`` that is not a reference.
+    grader.rubric.RubricError, grader.submission.SubmissionError, grader.isolation.policy.IsolationError
+        For a malformed rubric, a ``reference`` that is not a reference, or a
+        strict isolation that cannot be set up.
         Problems of the submission itself never raise: they become messages.
     """
     started = time.perf_counter()
+    iso = isolation if isinstance(isolation, Isolation) else choose(isolation)
     seed = int(seed) if seed is not None else secrets.randbelow(2**31)
     ref_root = find_reference(reference)
     table = list(all_checks(ref_root) if checks is None else checks)
@@ -136,7 +143,7 @@ def grade(*, submission: Path, out: Path | None = None, seed: int | None = None,
             results = [_result(c, Verdict("error", message), 0.0) for c in selected]
             located = None
         if located is not None:
-            student = WorkerExecutor(scratch / "submission", limits=worker_limits, scratch=scratch / "work")
+            student = WorkerExecutor(scratch / "submission", limits=worker_limits, scratch=scratch / "work", isolation=iso)
             (scratch / "work").mkdir()
             (scratch / "nbwork").mkdir()
             reference_exec = LocalExecutor(ref_root) if ref_root else None
@@ -144,7 +151,7 @@ def grade(*, submission: Path, out: Path | None = None, seed: int | None = None,
             def reference_worker() -> WorkerExecutor:
                 if not ref_worker:
                     (scratch / "refwork").mkdir(exist_ok=True)
-                    ref_worker.append(WorkerExecutor(ref_root, limits=worker_limits, scratch=scratch / "refwork"))
+                    ref_worker.append(WorkerExecutor(ref_root, limits=worker_limits, scratch=scratch / "refwork", isolation=iso))
                 return ref_worker[0]
 
             ctx = Context(student=student, reference=reference_exec, reference_worker=reference_worker if ref_root else None,
@@ -161,7 +168,7 @@ def grade(*, submission: Path, out: Path | None = None, seed: int | None = None,
                 verdict = run_check(check, ctx, hidden=check.visibility == "hidden")
                 results.append(_result(check, verdict, time.perf_counter() - t0))
             if notebooks:
-                results += _grade_notebooks(located, scratch, out, rub, worker_limits, notes, report_runs)
+                results += _grade_notebooks(located, scratch, out, rub, worker_limits, iso, notes, report_runs)
             if student.started > 1:
                 notes.append(f"the worker process was restarted {student.started - 1} time(s) after a crash or timeout")
     finally:
@@ -171,6 +178,7 @@ def grade(*, submission: Path, out: Path | None = None, seed: int | None = None,
             w.close()
         shutil.rmtree(scratch, ignore_errors=True)
 
+    notes.insert(0, f"Isolation: {iso.describe()}.")
     if ref_root is None:
         notes.append("Checks that need the reference solutions were skipped, and hidden checks were not run: "
                      "they run at official grading.")
@@ -178,7 +186,7 @@ def grade(*, submission: Path, out: Path | None = None, seed: int | None = None,
         submission=str(submission), score=round(sum(r.score for r in results), 4),
         max_score=round(sum(r.max_score for r in results if r.status != "skipped"), 4), seed=seed,
         duration_s=round(time.perf_counter() - started, 3), checks=results, grader_version=__version__,
-        isolation="basic", reference=ref_root is not None, notes=notes, notebooks=[r.as_dict() for r in report_runs],
+        isolation=iso.mode, reference=ref_root is not None, notes=notes, notebooks=[r.as_dict() for r in report_runs],
     )
     if out is not None:
         from grader.reports import write_reports

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from grader import __version__
 from grader.api import Limits, grade
+from grader.isolation.policy import IsolationError, choose
 from grader.rubric import RubricError
 from grader.submission import SubmissionError
 
@@ -72,6 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-notebooks", action="store_true", help="do not run the notebooks (and do not count them)")
     p.add_argument("--rubric", type=Path, help="rubric TOML file (default: the packaged rubric)")
     p.add_argument("--reference", type=Path, help="folder holding the reference nnlayers (found automatically in the course checkout)")
+    p.add_argument("--isolation", choices=("strict", "basic"),
+                   help="strict: kernel sandbox (bubblewrap or Landlock) + seccomp, refused if unavailable; "
+                        "basic: resource limits only (default: strict where available)")
     p.add_argument("--jobs", type=_positive(int), default=1, help="submissions graded in parallel")
     p.add_argument("--timeout", type=_positive(float), default=Limits.per_call, help="seconds allowed per call (default: %(default)s)")
     p.add_argument("--fail-under", type=_percent, metavar="P", help="exit with status 1 if a score is below P percent")
@@ -106,6 +110,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.rubric is not None and not args.rubric.is_file():
         print(f"grade: error: rubric {args.rubric} does not exist", file=sys.stderr)
         return 2
+    try:
+        iso = choose(args.isolation)
+    except IsolationError as exc:
+        print(f"grade: error: {exc}", file=sys.stderr)
+        return 2
     multi = len(args.submissions) > 1
     names = [s.resolve().name or "submission" for s in args.submissions]
     if multi and len(set(names)) != len(names):
@@ -115,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         out = args.out / names[i] if multi else args.out
         report = grade(submission=args.submissions[i], out=out, seed=args.seed, only=args.only,
                        notebooks=not args.no_notebooks, rubric=args.rubric, reference=args.reference,
-                       limits=Limits(per_call=args.timeout))
+                       limits=Limits(per_call=args.timeout), isolation=iso)
         return report, out
 
     try:

@@ -88,7 +88,10 @@ class WorkerExecutor:
     """
 
     def __init__(self, root: Path, *, package: str = "nnlayers", limits: WorkerLimits = WorkerLimits(),
-                 scratch: Path | None = None, frame_limits: Limits = Limits()):
+                 scratch: Path | None = None, frame_limits: Limits = Limits(), isolation=None):
+        from grader.isolation.policy import Isolation
+
+        self.isolation = isolation or Isolation("basic", "none")
         self.root = Path(root)
         self.package = package
         self.limits = limits
@@ -96,25 +99,31 @@ class WorkerExecutor:
         self._own_scratch = scratch is None
         self.scratch = Path(scratch) if scratch else Path(tempfile.mkdtemp(prefix="grader-scratch-"))
         self._proc: subprocess.Popen | None = None
+        self._spawned = None
         self._req_w = self._resp_r = -1
         self._ids = itertools.count(1)
         self.started = 0  # number of worker processes started (replacements included)
 
     # -- lifecycle -----------------------------------------------------------
     def _start(self) -> None:
+        from grader.isolation.policy import readable_roots, self_restriction_args
+        from grader.sandbox import spawn
+
         req_r, req_w = os.pipe()
         resp_r, resp_w = os.pipe()
-        cmd = [sys.executable, "-I", "-B", "-m", "grader.worker", "--root", str(self.root),
-               "--package", self.package, "--req-fd", str(req_r), "--resp-fd", str(resp_w)]
+        readable = readable_roots() + [self.root.resolve()]
+        writable = [self.scratch.resolve()]
+        cmd = [sys.executable, "-I", "-B", "-m", "grader.worker", "--root", str(self.root.resolve()),
+               "--package", self.package, "--req-fd", str(req_r), "--resp-fd", str(resp_w),
+               *self_restriction_args(self.isolation, readable=readable, writable=writable, seccomp=True)]
         try:
-            self._proc = subprocess.Popen(
-                cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                pass_fds=(req_r, resp_w), cwd=self.scratch, env=worker_env(self.scratch), start_new_session=True,
-                preexec_fn=lambda: set_limits(self.limits), close_fds=True,
-            )
+            self._spawned = spawn(cmd, isolation=self.isolation, limits=self.limits, scratch=self.scratch,
+                                  cwd=self.scratch, readable=readable, writable=writable, pass_fds=(req_r, resp_w),
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         finally:
             os.close(req_r)
             os.close(resp_w)
+        self._proc = self._spawned.proc
         self._req_w, self._resp_r = req_w, resp_r
         for fd in (req_w, resp_r, self._proc.stdout.fileno(), self._proc.stderr.fileno()):
             os.set_blocking(fd, False)
@@ -122,16 +131,10 @@ class WorkerExecutor:
 
     def _kill(self) -> None:
         proc, self._proc = self._proc, None
+        spawned, self._spawned = self._spawned, None
         if proc is None:
             return
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:  # pragma: no cover - unkillable
-            pass
+        spawned.kill()
         for fd in (self._req_w, self._resp_r):
             try:
                 os.close(fd)
@@ -212,6 +215,8 @@ class WorkerExecutor:
                     code = proc.wait(timeout=2)
                 except subprocess.TimeoutExpired:
                     code = None
+            if code is not None and code > 128 and self.isolation.method == "bubblewrap":
+                code = -(code - 128)  # bwrap reports a child killed by signal N as 128 + N
             if code is None:
                 text = f"the process closed its result channel during {label}"
             elif code < 0:

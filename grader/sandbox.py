@@ -85,6 +85,55 @@ def worker_env(scratch: Path, extra: dict[str, str] | None = None) -> dict[str, 
 
 
 @dataclass
+class Spawned:
+    """A sandboxed process and what is needed to end it and everything it started."""
+
+    proc: object
+    cgroup: object | None = None
+
+    def kill(self) -> None:
+        from grader.isolation import subreaper
+
+        kill_group(self.proc)
+        if self.cgroup is not None:
+            self.cgroup.kill()
+        with subreaper.LOCK:
+            subreaper.LIVE.discard(self.proc.pid)
+        subreaper.reap_orphans()
+
+
+def spawn(inner: list[str], *, isolation, limits: "WorkerLimits", scratch: Path, cwd: Path, readable: list[Path],
+          writable: list[Path], extra_env: dict[str, str] | None = None, pass_fds: tuple[int, ...] = (),
+          stdout=None, stderr=None, max_pids: int = 64) -> Spawned:
+    """Start ``inner`` with every layer of ``isolation`` (see :mod:`grader.isolation.policy`)."""
+    import subprocess
+
+    from grader.isolation import cgroup, subreaper
+    from grader.isolation.policy import wrap
+
+    subreaper.enable()
+    group = cgroup.create(max_pids)
+    cmd = wrap(isolation, inner, readable=readable, writable=writable, cwd=cwd)
+
+    def preexec() -> None:
+        set_limits(limits)
+        if group is not None:
+            group.join()
+
+    with subreaper.LOCK:
+        try:
+            proc = subprocess.Popen(cmd, cwd=cwd, env=worker_env(scratch, extra_env), stdin=subprocess.DEVNULL,
+                                    stdout=stdout, stderr=stderr, pass_fds=pass_fds, start_new_session=True,
+                                    preexec_fn=preexec, close_fds=True)
+        except BaseException:
+            if group is not None:
+                group.kill()
+            raise
+        subreaper.LIVE.add(proc.pid)
+    return Spawned(proc, group)
+
+
+@dataclass
 class Completed:
     """What :func:`run_isolated` saw: exit status (None if killed), output (capped), timeout."""
 
@@ -109,17 +158,17 @@ def kill_group(proc) -> None:
         pass
 
 
-def run_isolated(cmd: list[str], *, cwd: Path, scratch: Path, limits: WorkerLimits, timeout: float,
-                 extra_env: dict[str, str] | None = None) -> Completed:
-    """Run ``cmd`` with the always-on isolation, a wall-clock ``timeout`` and capped output."""
+def run_isolated(inner: list[str], *, isolation, cwd: Path, scratch: Path, limits: WorkerLimits, timeout: float,
+                 readable: list[Path], writable: list[Path], extra_env: dict[str, str] | None = None) -> Completed:
+    """Run ``inner`` under ``isolation`` with a wall-clock ``timeout`` and capped output."""
     import selectors
     import subprocess
     import time
 
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=worker_env(scratch, extra_env), stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-                            preexec_fn=lambda: set_limits(limits), close_fds=True)
+    spawned = spawn(inner, isolation=isolation, limits=limits, scratch=scratch, cwd=cwd, readable=readable,
+                    writable=writable, extra_env=extra_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = spawned.proc
     kept = bytearray()
     dropped = 0
     timed_out = False
@@ -145,7 +194,13 @@ def run_isolated(cmd: list[str], *, cwd: Path, scratch: Path, limits: WorkerLimi
             dropped += max(0, len(chunk) - room)
     finally:
         sel.close()
-        kill_group(proc)  # also ends children (a kernel) that outlive the main process
+        if not timed_out:
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+        returncode = proc.poll()
+        spawned.kill()  # also ends children (a kernel) that outlive the main process
         proc.stdout.close()
     text = kept.decode("utf-8", "replace") + (f"\n...({dropped} more bytes dropped)" if dropped else "")
-    return Completed(None if timed_out else proc.returncode, text, timed_out, time.perf_counter() - started)
+    return Completed(None if timed_out else returncode, text, timed_out, time.perf_counter() - started)

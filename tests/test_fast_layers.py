@@ -218,6 +218,23 @@ def test_conv_cache_survives_later_calls(backend):
         assert rel_err(mine, r) < 1e-12
 
 
+def test_conv_threads_do_not_share_work_buffers(backend):
+    from concurrent.futures import ThreadPoolExecutor
+    rng = np.random.default_rng(6)
+    w, b = rng.standard_normal((8, 8, 3, 3)), rng.standard_normal(8)
+    xs = [rng.standard_normal((4, 8, 24, 24)) for _ in range(8)]  # big enough to interleave
+
+    def run(x):
+        out, cache = fl.conv_forward_fast(x, w, b, {"stride": 1, "pad": 1})
+        return out, fl.conv_backward_fast(out, cache)[0]
+    expected = [run(x) for x in xs]
+    with ThreadPoolExecutor(4) as pool:
+        for _ in range(3):
+            for (out, dx), (ref_out, ref_dx) in zip(pool.map(run, xs), expected):
+                np.testing.assert_array_equal(out, ref_out)
+                np.testing.assert_array_equal(dx, ref_dx)
+
+
 @pytest.mark.parametrize("dtypes, expected", [
     ((np.float32, np.float32, np.float32), np.float32),
     ((np.float64, np.float64, np.float64), np.float64),

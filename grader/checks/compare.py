@@ -37,13 +37,15 @@ def _fmt(v: float) -> str:
 
 def compare_array(name: str, got: np.ndarray | None, expected: np.ndarray, tol: float, *,
                   check_dtype: bool = False, atol: float = 0.0,
-                  positions: list[tuple[int, ...]] | None = None) -> Mismatch | None:
+                  positions: list[tuple[int, ...]] | None = None, metric: str = "relative") -> Mismatch | None:
     """Return None if ``got`` matches ``expected`` within ``tol``, else a :class:`Mismatch`.
 
     Entries whose absolute difference is at most ``atol`` always pass (for
     numeric gradients, whose noise floor is absolute).  ``positions`` maps the
     entries of 1-d ``got``/``expected`` back to indices of a larger array, for
-    the message.
+    the message.  ``metric="scaled"`` measures ``|got - expected|`` against the
+    largest ``|expected|`` instead of element by element (for float32 results
+    whose near-zero entries carry round-off of the whole array's scale).
     """
     if got is None:
         return Mismatch(name, "missing from the results")
@@ -66,7 +68,11 @@ def compare_array(name: str, got: np.ndarray | None, expected: np.ndarray, tol: 
         return Mismatch(name, f"contains {int(g_inf.sum())} infinite values of {got.size}")
     if got.size == 0:
         return None
-    err = relative_errors(np.nan_to_num(got), np.nan_to_num(expected))
+    if metric == "scaled":
+        g, e = np.nan_to_num(got).astype(np.float64), np.nan_to_num(expected).astype(np.float64)
+        err = np.abs(g - e) / max(float(np.max(np.abs(e))), 1e-12)
+    else:
+        err = relative_errors(np.nan_to_num(got), np.nan_to_num(expected))
     if atol:
         err = np.where(np.abs(got.astype(np.float64) - expected.astype(np.float64)) <= atol, 0.0, err)
     worst = int(np.argmax(err))
@@ -77,7 +83,7 @@ def compare_array(name: str, got: np.ndarray | None, expected: np.ndarray, tol: 
     where = f" at index {shown}" if got.ndim else ""
     return Mismatch(
         name,
-        f"max relative error {err.flat[worst]:.2e} > tolerance {tol:.0e}",
+        f"max {'scaled' if metric == 'scaled' else 'relative'} error {err.flat[worst]:.2e} > tolerance {tol:.0e}",
         f"{where.strip()}: expected {_fmt(expected[idx])}, got {_fmt(got[idx])}".strip(),
     )
 

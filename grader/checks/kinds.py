@@ -160,7 +160,8 @@ def compare_outputs(check: Check, got: dict[str, np.ndarray], expected: dict[str
                     check_dtype: bool = False) -> Verdict:
     mismatches = [
         m for name in check.outputs
-        if (m := compare_array(name, got.get(name), expected[name], check.tolerance, check_dtype=check_dtype))
+        if (m := compare_array(name, got.get(name), expected[name], check.tolerance, check_dtype=check_dtype,
+                               metric=check.options.get("metric", "relative")))
     ]
     return mismatch_verdict(check, mismatches, hidden)
 

@@ -156,7 +156,7 @@ def _answers(nb, name: str) -> list[dict]:
 
 def grade_notebooks(*, folder: Path, root: Path, scratch: Path, out: Path | None, checks: list[NotebookCheck] | None = None,
                     thresholds: dict[str, float] | None = None, limits: NotebookLimits = NotebookLimits(),
-                    worker_limits: WorkerLimits = WorkerLimits()) -> tuple[list[CheckResult], list[NotebookRun]]:
+                    worker_limits: WorkerLimits = WorkerLimits(), isolation=None) -> tuple[list[CheckResult], list[NotebookRun]]:
     """Run and grade the notebooks that ``checks`` refer to.
 
     Parameters
@@ -181,7 +181,7 @@ def grade_notebooks(*, folder: Path, root: Path, scratch: Path, out: Path | None
     for name in dict.fromkeys(c.notebook for c in checks):
         rows = [c for c in checks if c.notebook == name]
         t0 = time.perf_counter()
-        run, cells = _run_one(name, folder, root, scratch, out, limits, worker_limits, nbformat)
+        run, cells = _run_one(name, folder, root, scratch, out, limits, worker_limits, isolation, nbformat)
         runs.append(run)
         for row in rows:
             if cells is None:
@@ -196,7 +196,10 @@ def grade_notebooks(*, folder: Path, root: Path, scratch: Path, out: Path | None
     return results, runs
 
 
-def _run_one(name, folder, root, scratch, out, limits, worker_limits, nbformat):
+def _run_one(name, folder, root, scratch, out, limits, worker_limits, isolation, nbformat):
+    from grader.isolation.policy import Isolation, readable_roots, self_restriction_args
+
+    isolation = isolation or Isolation("basic", "none")
     src = find_notebook(folder, name)
     if src is None:
         return NotebookRun(name, "missing", f"{name}.ipynb is missing from the submission (expected in notebooks/)"), None
@@ -215,10 +218,13 @@ def _run_one(name, folder, root, scratch, out, limits, worker_limits, nbformat):
     nbformat.write(nb, inp)
     executed = scratch / f"{name}.executed.ipynb"
     started = time.perf_counter()
+    readable = readable_roots("nbclient", "ipykernel", "matplotlib") + [Path(root).resolve()]
+    writable = [Path(scratch).resolve(), nbdir.resolve()]
     done = run_isolated(
         [sys.executable, "-I", "-B", "-m", "grader.notebooks.runner", str(inp), str(executed), "--cwd", str(nbdir),
-         "--cell-timeout", str(limits.cell)],
-        cwd=nbdir, scratch=scratch, limits=worker_limits, timeout=limits.notebook,
+         "--cell-timeout", str(limits.cell), *self_restriction_args(isolation, readable=readable, writable=writable, seccomp=False)],
+        isolation=isolation, cwd=nbdir, scratch=scratch, limits=worker_limits, timeout=limits.notebook,
+        readable=readable, writable=writable,
         extra_env={"NNLAYERS_ROOT": str(root), "PYTHONPATH": str(root), "MPLBACKEND": "Agg"},
     )
     duration = time.perf_counter() - started

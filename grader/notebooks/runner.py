@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
+from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
@@ -47,10 +49,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cwd", required=True, help="working folder of the kernel")
     parser.add_argument("--cell-timeout", type=float, default=120.0)
     parser.add_argument("--startup-timeout", type=float, default=60.0)
+    parser.add_argument("--landlock", help="JSON {read_only, read_write}: restrict the file system (Landlock)")
     args = parser.parse_args(argv)
+    from grader.isolation.policy import apply_self_restrictions
+
+    apply_self_restrictions(args.landlock, False)  # inherited by the kernel
     nb = nbformat.read(args.notebook, as_version=4)
+    from jupyter_client.manager import KernelManager
+
+    # Unix-socket transport: the kernel needs no TCP (Landlock denies it), only files in the scratch folder.
+    km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(tempfile.gettempdir()) / "kernel"))
     client = NotebookClient(
-        nb, timeout=args.cell_timeout, startup_timeout=args.startup_timeout, kernel_name="python3",
+        nb, km=km, timeout=args.cell_timeout, startup_timeout=args.startup_timeout, kernel_name="python3",
         allow_errors=True, interrupt_on_timeout=True, record_timing=True,
         error_on_timeout={"ename": "CellTimeoutError",
                           "evalue": f"the cell did not finish within {args.cell_timeout:g} s and was interrupted",

@@ -38,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--package", default="nnlayers")
     parser.add_argument("--req-fd", type=int, required=True)
     parser.add_argument("--resp-fd", type=int, required=True)
+    parser.add_argument("--landlock", help="JSON {read_only, read_write}: restrict the file system (Landlock)")
+    parser.add_argument("--seccomp", action="store_true", help="install the seccomp filter (no fork, exec, sockets)")
     args = parser.parse_args(argv)
 
     # Imports of trusted code happen before any student code runs.
@@ -45,6 +47,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from grader.frames import LENGTH, FrameReader, Limits, encode_message
     from grader.worker.interp import Interpreter
+
+    from grader.isolation.policy import apply_self_restrictions
+
+    apply_self_restrictions(args.landlock, args.seccomp)  # last trusted step before student code
 
     root = os.path.realpath(args.root)
     sys.path.insert(0, root)

@@ -1,0 +1,35 @@
+"""batchnorm_forward (correct) computes the statistics in float64 and casts the output back: more accurate, dtype kept."""
+TARGET = "layers.py"
+FAILS = ()
+PASSES = ("batchnorm_forward.large_offset", "batchnorm_forward.fixed", "batchnorm_forward.reference",
+          "batchnorm.dtype_preserved")
+XFAIL = ("grader bug: batchnorm_forward.large_offset expects the float32 reference's rounding (element-wise "
+         "relative tol 2e-3 on outputs near 0); a float32 layer that is MORE accurate (float64 statistics, "
+         "output cast back to float32) fails it with max relative error ~0.5")
+
+# --- patch ---
+def batchnorm_forward(x, gamma, beta, bn_param):
+    mode = bn_param["mode"]
+    _check_mode(mode, "batchnorm")
+    eps = float(bn_param.get("eps", 1e-5))
+    momentum = float(bn_param.get("momentum", 0.9))
+    N, D = x.shape
+    running_mean = bn_param.get("running_mean", np.zeros(D, dtype=x.dtype))
+    running_var = bn_param.get("running_var", np.zeros(D, dtype=x.dtype))
+    cache = None
+    if mode == "train":
+        x64 = x.astype(np.float64)
+        mean = x64.mean(axis=0)
+        x_mu = x64 - mean
+        var = (x_mu ** 2).mean(axis=0)
+        inv_std = 1.0 / np.sqrt(var + eps)
+        x_hat = (x_mu * inv_std).astype(x.dtype)
+        out = gamma * x_hat + beta
+        cache = (x_hat, x_mu.astype(x.dtype), inv_std.astype(x.dtype), gamma)
+        running_mean = (momentum * running_mean + (1 - momentum) * mean).astype(x.dtype)
+        running_var = (momentum * running_var + (1 - momentum) * var).astype(x.dtype)
+    else:
+        out = gamma * ((x - running_mean) / np.sqrt(running_var + eps)) + beta
+    bn_param["running_mean"] = running_mean
+    bn_param["running_var"] = running_var
+    return out, cache

@@ -1,0 +1,34 @@
+"""batchnorm_forward (correct) takes the batch mean as ones @ x / N (BLAS summation order): harmless in float32."""
+TARGET = "layers.py"
+FAILS = ()
+PASSES = ("batchnorm_forward.large_offset", "batchnorm_forward.fixed", "batchnorm_forward.reference",
+          "batchnorm.dtype_preserved")
+XFAIL = ("grader bug: batchnorm_forward.large_offset compares element-wise relative errors at tol 2e-3; "
+         "float32 rounding of the mean near 1e4 (about 5e-4 absolute) makes outputs near 0 differ by ~30% "
+         "relative, so a correct float32 layer with another summation order fails it")
+
+# --- patch ---
+def batchnorm_forward(x, gamma, beta, bn_param):
+    mode = bn_param["mode"]
+    _check_mode(mode, "batchnorm")
+    eps = float(bn_param.get("eps", 1e-5))
+    momentum = float(bn_param.get("momentum", 0.9))
+    N, D = x.shape
+    running_mean = bn_param.get("running_mean", np.zeros(D, dtype=x.dtype))
+    running_var = bn_param.get("running_var", np.zeros(D, dtype=x.dtype))
+    cache = None
+    if mode == "train":
+        mean = (np.ones(N, dtype=x.dtype) @ x) / N
+        x_mu = x - mean
+        var = (x_mu ** 2).mean(axis=0)
+        inv_std = 1.0 / np.sqrt(var + eps)
+        x_hat = x_mu * inv_std
+        out = gamma * x_hat + beta
+        cache = (x_hat, x_mu, inv_std, gamma)
+        running_mean = momentum * running_mean + (1 - momentum) * mean
+        running_var = momentum * running_var + (1 - momentum) * var
+    else:
+        out = gamma * ((x - running_mean) / np.sqrt(running_var + eps)) + beta
+    bn_param["running_mean"] = running_mean
+    bn_param["running_var"] = running_var
+    return out, cache

@@ -1,0 +1,20 @@
+"""conv_forward_naive moves the window by one pixel (top = i) whatever the stride (output size uses the stride)."""
+TARGET = "layers.py"
+FAILS = ("conv_forward_naive.fixed", "conv_naive.numgrad", "conv_naive.reference")
+PASSES = ("conv_naive.reference_n1", "conv_naive.inputs_unmodified")
+
+# --- patch ---
+def conv_forward_naive(x, w, b, conv_param):
+    stride, pad = conv_param["stride"], conv_param["pad"]
+    N, C, H, W = x.shape
+    F, _, HH, WW = w.shape
+    H_out = 1 + (H + 2 * pad - HH) // stride
+    W_out = 1 + (W + 2 * pad - WW) // stride
+    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    out = np.zeros((N, F, H_out, W_out), dtype=x.dtype)
+    for n in range(N):
+        for f in range(F):
+            for i in range(H_out):
+                for j in range(W_out):
+                    out[n, f, i, j] = np.sum(x_pad[n, :, i:i + HH, j:j + WW] * w[f]) + b[f]
+    return out, (x, w, b, conv_param)

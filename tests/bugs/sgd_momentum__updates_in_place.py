@@ -1,0 +1,19 @@
+"""sgd_momentum updates w and the velocity in place (w += v) although the docstring says inputs are never modified."""
+TARGET = "optim.py"
+FAILS = ("sgd_momentum.reference",)
+PASSES = ("sgd_momentum.fixed",)
+XFAIL = ("weak check (minor): no update-rule check looks at w, dw or the config arrays it passed in, so in-place "
+         "updates (forbidden by optim.py's docstring, harmless for the Solver) pass")
+
+# --- patch ---
+def sgd_momentum(w, dw, config=None):
+    if config is None:
+        config = {}
+    config.setdefault("learning_rate", 1e-2)
+    config.setdefault("momentum", 0.9)
+    config.setdefault("velocity", np.zeros_like(w))
+    v = config["velocity"]
+    v *= config["momentum"]
+    v -= config["learning_rate"] * dw
+    w += v
+    return w, config
