@@ -113,7 +113,7 @@ def report_html(report: Report) -> str:
             if c.output and c.visibility == "public":
                 msg += f"<details><summary>output of your code</summary><pre>{e(c.output)}</pre></details>"
             parts.append(
-                f'<tr><td class="{e(c.status)}">{STATUS_MARK.get(c.status, "")} {e(c.status)}</td>'
+                f'<tr><td class="{e(c.status)}"><b>{e(c.status)}</b></td>'
                 f"<td><code>{e(c.id)}</code><br><small>{e(c.condition)}</small></td><td>{e(c.kind)}</td>"
                 f"<td>{_fmt_points(c.score)} / {_fmt_points(c.max_score)}</td><td>{msg}</td></tr>"
             )
