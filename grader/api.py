@@ -60,14 +60,17 @@ def _result(check: Check, verdict: Verdict, duration: float, output: str = "") -
 
 
 def _grade_notebooks(located, scratch: Path, out: Path | None, rub: Rubric, worker_limits: WorkerLimits,
-                     iso: Isolation, notes: list[str], runs: list) -> list[CheckResult]:
+                     iso: Isolation, notes: list[str], runs: list, only: list[str] | None) -> list[CheckResult]:
     """Run the notebooks (after the layer checks) and turn their graded cells into results."""
     from dataclasses import replace
 
     from grader.notebooks.grade import grade_notebooks
     from grader.notebooks.table import NOTEBOOK_CHECKS
 
-    rows = [replace(c, points=rub.points(c.id, c.points)) for c in NOTEBOOK_CHECKS]
+    rows = [replace(c, points=rub.points(c.id, c.points)) for c in NOTEBOOK_CHECKS
+            if not only or any(fnmatch.fnmatchcase(c.id, p) or fnmatch.fnmatchcase(c.notebook, p) for p in only)]
+    if not rows:
+        return []
     results, got = grade_notebooks(folder=located.package_dir.parent, root=scratch / "submission", scratch=scratch / "nbwork",
                                    out=out, checks=rows, thresholds=rub.extra.get("notebook_thresholds", {}),
                                    worker_limits=worker_limits, isolation=iso)
@@ -165,10 +168,13 @@ def grade(*, submission: Path, out: Path | None = None, seed: int | None = None,
                 if t0 > deadline:
                     results.append(_result(check, Verdict("timeout", f"not run: grading this submission took longer than {limits.total:g} s"), 0.0))
                     continue
+                ctx.outputs.clear()
                 verdict = run_check(check, ctx, hidden=check.visibility == "hidden")
-                results.append(_result(check, verdict, time.perf_counter() - t0))
+                # what the student's code printed: shown for public checks only (it may echo hidden inputs)
+                printed = "".join(ctx.outputs)[:WorkerLimits.output_bytes] if check.visibility == "public" else ""
+                results.append(_result(check, verdict, time.perf_counter() - t0, printed))
             if notebooks:
-                results += _grade_notebooks(located, scratch, out, rub, worker_limits, iso, notes, report_runs)
+                results += _grade_notebooks(located, scratch, out, rub, worker_limits, iso, notes, report_runs, only)
             if student.started > 1:
                 notes.append(f"the worker process was restarted {student.started - 1} time(s) after a crash or timeout")
     finally:

@@ -164,7 +164,8 @@ class WorkerExecutor:
         if self._proc is None or self._proc.poll() is not None:
             self._kill()
             self._start()
-        request = encode_message({"type": "run", "id": next(self._ids), "program": program}, inputs or {})
+        request_id = next(self._ids)
+        request = encode_message({"type": "run", "id": request_id, "program": program}, inputs or {})
         proc = self._proc
         out_fds = {proc.stdout.fileno(): bytearray(), proc.stderr.fileno(): bytearray()}
         dropped = 0
@@ -233,6 +234,9 @@ class WorkerExecutor:
             self._kill()
             return Outcome(status, message=text, output=output, wall=wall)
         header = message.header
+        if header.get("id") != request_id:  # a stale or forged reply: this worker can't be trusted to stay in step
+            self._kill()
+            return Outcome("crashed", message=f"the process sent a reply out of turn during {label}", output=output, wall=wall)
         if header.get("ok") is True:
             return Outcome("ok", arrays=message.arrays, output=output, wall=wall)
         failure = header.get("failure")

@@ -2,7 +2,9 @@
 
 ``python -m grader.fixtures`` runs every ``fixed`` check's program on the
 reference package and stores the outputs, unrounded, in
-``grader/fixtures/expected.npz`` (keys ``"<check id>/<output>"``).  The grader
+``grader/fixtures/expected.npz`` (keys ``"<check id>/<output>"``); it also
+stores the hashes of the handout notebooks' checkpoint cells
+(``notebook_cells.json``) so a changed checkpoint cell is noticed.  The grader
 compares against these, so public checks run without the reference; a test
 regenerates them and fails when the stored file is stale.
 """
@@ -63,12 +65,37 @@ def load(path: Path | None = None) -> dict[str, dict[str, np.ndarray]]:
     return out
 
 
+NOTEBOOK_HASH_FILE = "notebook_cells.json"
+
+
+def notebook_hashes(notebooks: Path) -> dict[str, dict[str, str]]:
+    """Hashes of the handout's checkpoint cells: ``{notebook: {cell id: sha256}}``."""
+    import nbformat
+
+    from grader.notebooks.grade import graded_cells, source_hash
+
+    out: dict[str, dict[str, str]] = {}
+    for path in sorted(Path(notebooks).glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        cells = graded_cells(nb)
+        out[path.stem] = {cid: source_hash(cell.get("source", "")) for cid, cell in sorted(cells.items())
+                          if "checkpoint" in (cell.get("metadata", {}).get("tags") or [])}
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     root = Path(__file__).resolve().parents[1]
     parser = argparse.ArgumentParser(prog="python -m grader.fixtures", description="Regenerate the stored expected values.")
     parser.add_argument("--reference", type=Path, default=root / "solutions")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "fixtures" / FIXTURE_FILE)
+    parser.add_argument("--notebooks", type=Path, default=root / "notebooks")
     args = parser.parse_args(argv)
+    import json
+
+    hashes = notebook_hashes(args.notebooks)
+    hash_file = Path(__file__).resolve().parent / "fixtures" / NOTEBOOK_HASH_FILE
+    hash_file.write_text(json.dumps(hashes, indent=1, sort_keys=True) + "\n")
+    print(f"wrote hashes of {sum(len(v) for v in hashes.values())} checkpoint cells to {hash_file}")
     expected = compute(args.reference)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(to_bytes(expected))

@@ -66,7 +66,7 @@ class Rubric:
         )
 
 
-def parse_rubric(data: dict, *, known: set[str], source: str = "<rubric>") -> Rubric:
+def parse_rubric(data: dict, *, known: set[str], source: str = "<rubric>", results: set[str] | None = None) -> Rubric:
     """Validate parsed TOML ``data`` against the ``known`` check ids."""
     unknown_top = sorted(set(data) - TOP_KEYS)
     if unknown_top:
@@ -103,6 +103,10 @@ def parse_rubric(data: dict, *, known: set[str], source: str = "<rubric>") -> Ru
         nt = data["notebook_thresholds"]
         if not isinstance(nt, dict) or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in nt.values()):
             raise RubricError(f"{source}: notebook_thresholds must map names to numbers")
+        unknown = sorted(set(nt) - results) if results is not None else []
+        if unknown:
+            raise RubricError(f"{source}: notebook_thresholds.{unknown[0]} is not a result cell of the notebooks "
+                              f"(known: {', '.join(sorted(results))})")
         extra["notebook_thresholds"] = dict(nt)
     return Rubric(entries, float(total) if total is not None else None, source, extra)
 
@@ -129,7 +133,8 @@ def load_rubric(path: Path | None, checks: list[Check], notebook_checks: list | 
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RubricError(f"{source}: not valid TOML: {exc}") from None
-    rubric = parse_rubric(data, known=known, source=source)
+    rubric = parse_rubric(data, known=known, source=source,
+                          results={c.cell for c in notebook_checks if c.kind == "result"})
     if rubric.total is not None:
         got = sum(rubric.apply(c).points for c in checks) + sum(rubric.points(c.id, c.points) for c in notebook_checks)
         if abs(got - rubric.total) > 1e-6:

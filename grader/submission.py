@@ -39,7 +39,9 @@ def locate(submission: Path, package: str = PACKAGE) -> Located:
     if not submission.is_dir():
         raise SubmissionError(f"{submission} is not a folder")
     direct = submission / package
-    if direct.is_dir() and not direct.is_symlink():
+    if direct.is_symlink():
+        raise SubmissionError(f"{package}/ in {submission} is a symbolic link; submit the folder itself")
+    if direct.is_dir():
         return Located(submission, direct)
     found = []
     try:
@@ -64,6 +66,9 @@ def private_copy(located: Located, dest: Path) -> Path:
     total = count = 0
     for dirpath, dirnames, filenames in os.walk(src, followlinks=False):
         rel = Path(dirpath).relative_to(src)
+        for d in dirnames:
+            if (Path(dirpath) / d).is_symlink():
+                located.notes.append(f"skipped the symbolic link {(rel / d).as_posix()}/")
         dirnames[:] = [d for d in dirnames if d not in ("__pycache__",) and not (Path(dirpath) / d).is_symlink()]
         (target / rel).mkdir(parents=True, exist_ok=True)
         for name in filenames:

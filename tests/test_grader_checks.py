@@ -20,15 +20,21 @@ definition; classes are patched by assigning methods), grades only the listed
 checks, and asserts the verdicts.  A last test asserts that every check id (public
 table and the hidden checks of ``solutions/grading/``) is failed by some variant.
 
-Timing checks are run with fewer rounds than the table's (same shapes, same
-repetitions per round, same allowed ratio) to keep this file fast; set ``GRADER_BUGS_FULL_TIMING=1``
-to run them exactly as the table says.
+Speed: the variants without timing checks are graded up front by a few
+processes (``GRADER_BUGS_WORKERS``, default up to 3); timing variants are graded
+one at a time with 1 measured round instead of 5 (same shapes, repetitions and
+allowed ratio; ``GRADER_BUGS_FULL_TIMING=1`` runs them as the table says) and
+get two retries, since a loaded machine compresses timing ratios.
+``tests/bugs/extra/`` holds slow variants that only document weak timing checks
+(run them with ``GRADER_BUGS_EXTRA=1``).
 """
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
 import os
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,10 +104,10 @@ def make_submission(tmp_path: Path, bug_file: Path | Bug) -> Path:
 
 
 def quick_table() -> list:
-    """The check table, with timing checks run for 2 measured rounds instead of 5 (same shapes, inner repeats, ratio)."""
+    """The check table, with timing checks run for 1 measured round (after the warm-up) instead of 5 (same shapes, inner repeats, ratio)."""
     if os.environ.get("GRADER_BUGS_FULL_TIMING"):
         return list(CHECKS)
-    return [dataclasses.replace(c, options={**c.options, "rounds": 2})
+    return [dataclasses.replace(c, options={**c.options, "rounds": 1})
             if c.kind == "timing" and not c.options.get("against") else c for c in CHECKS]
 
 
@@ -144,9 +150,52 @@ def test_bug_file_is_well_formed(bug: Bug):
             f"{cid} exercises {ALL_IDS[cid].functions}, not {bug.function}: its message would not name it")
 
 
+def _timing_not_failed(report, bug: Bug) -> bool:
+    return any(c.kind == "timing" and c.id in bug.fails and c.status not in FAILED for c in report.checks)
+
+
+def is_timing(bug: Bug) -> bool:
+    return any(ALL_IDS[i].kind == "timing" for i in bug.fails + bug.passes if i in ALL_IDS)
+
+
+def _grade_job(folder: str, bug: Bug):
+    return grade_bug(Path(folder), bug, bug.fails + bug.passes)
+
+
+@pytest.fixture(scope="session")
+def pregraded(request, tmp_path_factory) -> dict:
+    """Reports of the selected variants without timing checks, graded up front by a few processes.
+
+    Most of a small grade is spent starting the worker and importing numpy, so grading in parallel
+    roughly halves this file's time.  Timing variants are graded one at a time, in their tests,
+    after this (so that nothing else of ours competes with them for the CPUs).
+    """
+    bugs = {}
+    for item in request.session.items:
+        bug = getattr(item, "callspec", None) and item.callspec.params.get("bug")
+        if isinstance(bug, Bug) and not is_timing(bug):
+            bugs[bug.name] = bug
+    root = tmp_path_factory.mktemp("pregraded")
+    workers = int(os.environ.get("GRADER_BUGS_WORKERS", min(3, os.cpu_count() or 1)))
+    if workers <= 1:
+        return {name: _grade_job(str(root / name), bug) for name, bug in bugs.items()}
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = {name: pool.submit(_grade_job, str(root / name), bug) for name, bug in bugs.items()}
+        return {name: f.result() for name, f in futures.items()}
+
+
 @pytest.mark.parametrize("bug", BUGS)
-def test_bug_variant(tmp_path, bug: Bug):
-    report = grade_bug(tmp_path, bug, bug.fails + bug.passes)
+def test_bug_variant(request, tmp_path, bug: Bug):
+    if not is_timing(bug):
+        report = request.getfixturevalue("pregraded")[bug.name]
+    else:
+        report = grade_bug(tmp_path, bug, bug.fails + bug.passes)
+        # Timing ratios shrink on a loaded machine (the reference's short runs suffer most from waiting
+        # for a CPU): a slow variant gets two more tries before we conclude its timing check cannot fail.
+        for attempt in range(2):
+            if bug.xfail or not _timing_not_failed(report, bug):
+                break
+            report = grade_bug(tmp_path / f"retry{attempt}", bug, bug.fails + bug.passes)
     got = {c.id: c for c in report.checks}
     assert set(got) == set(bug.fails + bug.passes)
     problems = []
@@ -163,6 +212,18 @@ def test_bug_variant(tmp_path, bug: Bug):
         if c.status != "passed":
             problems.append(f"{cid}: expected to pass, got {c.status}: {c.message[:300]}")
     assert not problems, f"{bug.name} ({bug.doc}):\n" + "\n".join(problems)
+
+
+EXTRA = [pytest.param(b := load_bug(p), id=b.name,
+                      marks=[pytest.mark.xfail(strict=True, reason=b.xfail)] if b.xfail else [])
+         for p in sorted((BUGS_DIR / "extra").glob("*__*.py"))]
+
+
+@pytest.mark.skipif(not os.environ.get("GRADER_BUGS_EXTRA"), reason="slow timing evidence: set GRADER_BUGS_EXTRA=1")
+@pytest.mark.parametrize("bug", EXTRA)
+def test_extra_bug_variant(request, tmp_path, bug: Bug):
+    """Variants kept out of the default run because they only document (slowly) where a timing check is weak."""
+    test_bug_variant(request, tmp_path, bug)
 
 
 def test_every_check_can_fail():

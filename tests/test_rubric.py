@@ -14,15 +14,19 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_packaged_rubric_covers_exactly_the_public_checks():
+    from grader.notebooks.table import NOTEBOOK_CHECKS
+
     rubric = load_rubric(None, CHECKS)
-    assert set(rubric.entries) == {c.id for c in CHECKS}
+    assert set(rubric.entries) == {c.id for c in CHECKS} | {c.id for c in NOTEBOOK_CHECKS}
     assert {rubric.apply(c).visibility for c in CHECKS} == {"public"}
 
 
 def test_instructor_rubric_covers_every_check_and_totals_100():
     table = all_checks(ROOT / "solutions")
+    from grader.notebooks.table import NOTEBOOK_CHECKS
+
     rubric = load_rubric(instructor_rubric(ROOT / "solutions"), table)
-    assert set(rubric.entries) == {c.id for c in table}
+    assert set(rubric.entries) == {c.id for c in table} | {c.id for c in NOTEBOOK_CHECKS}
     assert rubric.total == 100
     assert {rubric.apply(c).visibility for c in table} == {"public", "hidden"}
 

@@ -84,7 +84,7 @@ def compare_array(name: str, got: np.ndarray | None, expected: np.ndarray, tol: 
     return Mismatch(
         name,
         f"max {'scaled' if metric == 'scaled' else 'relative'} error {err.flat[worst]:.2e} > tolerance {tol:.0e}",
-        f"{where.strip()}: expected {_fmt(expected[idx])}, got {_fmt(got[idx])}".strip(),
+        (f"{where.strip()}: " if where else "") + f"expected {_fmt(expected[idx])}, got {_fmt(got[idx])}",
     )
 
 

@@ -56,6 +56,7 @@ class Context:
     fixtures: dict[str, dict[str, np.ndarray]]
     seed: int
     timeout: float = 20.0
+    outputs: list[str] = field(default_factory=list)
 
 
 class CheckAbort(Exception):
@@ -102,6 +103,8 @@ def outcome_verdict(outcome: Outcome, check: Check) -> Verdict:
 def run_student(ctx: Context, check: Check, program: list[dict], inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     label = " / ".join(check.functions)
     outcome = ctx.student.run(program, inputs, timeout=ctx.timeout, label=label)
+    if outcome.output:
+        ctx.outputs.append(outcome.output)
     if not outcome.ok:
         raise CheckAbort(outcome_verdict(outcome, check))
     return outcome.arrays
@@ -247,53 +250,54 @@ def run_numgrad(check: Check, ctx: Context, hidden: bool) -> Verdict:
 
 
 def run_timing(check: Check, ctx: Context, hidden: bool) -> Verdict:
-    """Student's layer vs a baseline on the same inputs, timed side by side.
+    """Student's layer vs a baseline on the same inputs, timed side by side by the grader.
 
     Inputs are generated inside each worker from the same seed (nothing large
-    crosses the pipe); each measurement repeats the forward and backward
-    ``inner`` times; rounds alternate between the two sides after a warm-up
-    round, and the ratio of the medians decides.  The baseline is the
-    reference in a worker of its own, or (``against``) another layer of the
-    same submission.
+    crosses the pipe).  Each round times, on each side, a program that only
+    generates the inputs and one that also runs the forward and backward
+    ``inner`` times; the difference of their medians is the layers' time.
+    Rounds alternate between the sides after a warm-up round; the ratio of the
+    two sides decides.  The baseline is the reference in a worker of its own,
+    or (``against``) another layer of the same submission.  Every time is
+    measured in the trusted process (wall clock around the request).
     """
     seed = stable_seed(ctx.seed, check.id)
     gen = {"op": "gen", "seed": seed, "arrays": {k: list(v) for k, v in check.case.arrays.items()}, "dtype": check.case.dtype}
-    inner = int(check.options.get("inner", 5))
+    inner = int(check.options.get("inner", 20))
+    base = [gen, {"op": "return", "names": []}]
 
     def timed(layer_name: str) -> list[dict]:
         steps = P.layer_program(LAYERS[layer_name], check.case, check.case.arrays)[:-1]
         return [gen, {"op": "repeat", "times": inner, "steps": steps}, {"op": "return", "names": []}]
 
     other_layer = check.options.get("against")
-    program = timed(check.target.partition(":")[2])
+    sides = {"student": (ctx.student, timed(check.target.partition(":")[2]))}
+    sides["baseline"] = (ctx.student, timed(other_layer)) if other_layer else (ctx.reference_worker(), sides["student"][1])
+    samples: dict[str, dict[str, list[float]]] = {k: {"full": [], "base": []} for k in sides}
+    label = " / ".join(check.functions)
+    for r in range(int(check.options.get("rounds", 5)) + 1):  # round 0 warms both processes up
+        for name, (executor, program) in sides.items():
+            for part, prog in (("full", program), ("base", base)):
+                outcome = executor.run(prog, {}, timeout=ctx.timeout, label=label)
+                if not outcome.ok:
+                    if name == "student" or (other_layer and executor is ctx.student):
+                        return outcome_verdict(outcome, check)
+                    raise RuntimeError(f"the comparison run failed on {check.id}: {outcome.message or outcome.failure}")
+                if r:
+                    samples[name][part].append(outcome.wall)
+    per_call = {k: max(statistics.median(v["full"]) - statistics.median(v["base"]), 1e-7) / inner for k, v in samples.items()}
+    ratio = per_call["student"] / per_call["baseline"]
+    details = {"student_s": per_call["student"], "baseline_s": per_call["baseline"], "ratio": ratio}
     if other_layer:
-        other, other_program = ctx.student, timed(other_layer)
-    else:
-        other, other_program = ctx.reference_worker(), program
-    mine, theirs = [], []
-    rounds = int(check.options.get("rounds", 5))
-    for r in range(rounds + 1):  # round 0 warms both processes up
-        for times, executor, prog in ((mine, ctx.student, program), (theirs, other, other_program)):
-            outcome = executor.run(prog, {}, timeout=ctx.timeout, label=" / ".join(check.functions))
-            if not outcome.ok:
-                if executor is ctx.student:
-                    return outcome_verdict(outcome, check)
-                raise RuntimeError(f"the comparison run failed on {check.id}: {outcome.message or outcome.failure}")
-            if r:
-                times.append(outcome.wall)
-    ratio = statistics.median(mine) / max(statistics.median(theirs), 1e-9)
-    details = {"student_s": statistics.median(mine) / inner, "baseline_s": statistics.median(theirs) / inner, "ratio": ratio}
-    if other_layer:
-        speedup = ratio  # the student's naive time over the fast layers' time
-        details["speedup"] = speedup
-        text = f"{where(check)}: the fast layers are {speedup:.1f}x faster than your naive ones"
-        ok = speedup >= check.tolerance
-        if not ok:
-            text += f" (expected at least {check.tolerance:g}x: is the compiled extension installed?)"
-        return Verdict("passed" if ok else "failed", text, details)
-    text = f"{where(check)}: {ratio:.2f}x the reference's time"
+        details["speedup"] = ratio
+        text = (f"{where(check)}: the fast layers took {per_call['baseline'] * 1e3:.1f} ms, your naive ones "
+                f"{per_call['student'] * 1e3:.1f} ms (speedup {ratio:.1f}x)")
+        if ratio < check.tolerance:
+            return Verdict("failed", text + f"; expected at least {check.tolerance:g}x: is the compiled extension installed?", details)
+        return Verdict("passed", text, details)
+    text = f"{where(check)}: {ratio:.2f}x the reference's time ({per_call['student'] * 1e3:.2f} ms vs {per_call['baseline'] * 1e3:.2f} ms)"
     if ratio > check.tolerance:
-        return Verdict("failed", text + f" (allowed: {check.tolerance:g}x; vectorize with numpy instead of Python loops)", details)
+        return Verdict("failed", text + f"; allowed: {check.tolerance:g}x (vectorize with numpy instead of Python loops)", details)
     return Verdict("passed", text, details)
 
 
@@ -359,24 +363,69 @@ def _invalid_mode(check: Check, ctx: Context, hidden: bool) -> Verdict:
     return Verdict("failed", f"{where(check)}: expected a ValueError for an invalid mode, got: {failure.get('message')}")
 
 
-def _dropout_runs(check: Check, ctx: Context) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], list[float]]:
+@prop("max_pool_ties")
+def _max_pool_ties(check: Check, ctx: Context, hidden: bool) -> Verdict:
+    """With tied maxima, each window's gradient goes to its maxima and adds up to that window's dout."""
+    layer = LAYERS[check.target.partition(":")[2]]
+    rng = rng_for(check, ctx)
+    arrays = check.case.build(rng)
+    arrays["x"] = rng.integers(0, 2, size=arrays["x"].shape).astype(arrays["x"].dtype)  # many ties
+    got = run_student(ctx, check, P.layer_program(layer, check.case, arrays), arrays)
+    pp = check.case.params["pool_param"]
+    ph, pw, stride = pp["pool_height"], pp["pool_width"], pp["stride"]
+    x, dout, dx = arrays["x"], arrays["dout"], got.get("dx")
+    if dx is None or dx.shape != x.shape:
+        return Verdict("failed", f"{where(check)}: dx has shape {None if dx is None else dx.shape}, expected {x.shape}")
+    for i in range(dout.shape[2]):
+        for j in range(dout.shape[3]):
+            win = (slice(None), slice(None), slice(i * stride, i * stride + ph), slice(j * stride, j * stride + pw))
+            xs, ds = x[win], dx[win]
+            at_max = xs == xs.max(axis=(2, 3), keepdims=True)
+            if np.any(ds[~at_max] != 0):
+                return Verdict("failed", f"{where(check)}: with tied maxima, dx is non-zero where x is not its window's maximum")
+            if not np.allclose(ds.sum(axis=(2, 3)), dout[:, :, i, j], rtol=1e-9, atol=1e-12):
+                return Verdict("failed", f"{where(check)}: with tied maxima, a window's dx entries add up to "
+                               "more (or less) than its upstream gradient (route it to one maximum, not to every tied one)")
+    return Verdict("passed")
+
+
+@prop("optim_inputs_unmodified")
+def _optim_inputs(check: Check, ctx: Context, hidden: bool) -> Verdict:
+    arrays = check.case.build(rng_for(check, ctx))
+    program = P.optim_program(check.target.partition(":")[2], 1, check.case.params["config"])
+    got = run_student(ctx, check, program, arrays)
+    changed = [n for n in ("w", "dw0") if got.get(n) is None or not np.array_equal(got[n], arrays[n])]
+    if changed:
+        return Verdict("failed", f"{where(check)}: modified {' and '.join('dw' if n == 'dw0' else n for n in changed)} in place "
+                       "(return a new array: next_w = w - ..., not w -= ...)")
+    return Verdict("passed")
+
+
+def _dropout_runs(check: Check, ctx: Context, *, backward: bool = False, test: bool = False
+                  ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], list[float]]:
+    """Run the train-mode forward for every p (and, if asked, the backward or the test mode)."""
     arrays = check.case.build(rng_for(check, ctx))
     ps = list(check.options.get("ps", [0.25, 0.4, 0.7]))
     steps: list[dict] = []
     names: list[str] = []
-    for i, p in enumerate(ps):
+    if not test:
+        for i, p in enumerate(ps):
+            steps += [
+                {"op": "let", "into": f"param{i}", "value": {"p": p, "mode": "train"}},
+                {"op": "call", "fn": "layers.dropout_forward", "args": ["$x", f"$param{i}"], "into": [f"out{i}", f"cache{i}"]},
+            ]
+            names.append(f"out{i}")
+            if backward:
+                steps.append({"op": "call", "fn": "layers.dropout_backward", "args": ["$dout", f"$cache{i}"], "into": f"dx{i}"})
+                names.append(f"dx{i}")
+    else:
         steps += [
-            {"op": "let", "into": f"param{i}", "value": {"p": p, "mode": "train"}},
-            {"op": "call", "fn": "layers.dropout_forward", "args": ["$x", f"$param{i}"], "into": [f"out{i}", f"cache{i}"]},
-            {"op": "call", "fn": "layers.dropout_backward", "args": ["$dout", f"$cache{i}"], "into": f"dx{i}"},
+            {"op": "let", "into": "tparam", "value": {"p": ps[0], "mode": "test"}},
+            {"op": "call", "fn": "layers.dropout_forward", "args": ["$x", "$tparam"], "into": ["out_test", "cache_test"]},
+            {"op": "call", "fn": "layers.dropout_backward", "args": ["$dout", "$cache_test"], "into": "dx_test"},
         ]
-        names += [f"out{i}", f"dx{i}"]
-    steps += [
-        {"op": "let", "into": "tparam", "value": {"p": ps[0], "mode": "test"}},
-        {"op": "call", "fn": "layers.dropout_forward", "args": ["$x", "$tparam"], "into": ["out_test", "cache_test"]},
-        {"op": "call", "fn": "layers.dropout_backward", "args": ["$dout", "$cache_test"], "into": "dx_test"},
-        {"op": "return", "names": names + ["out_test", "dx_test"]},
-    ]
+        names += ["out_test", "dx_test"]
+    steps.append({"op": "return", "names": names})
     return arrays, run_student(ctx, check, steps, arrays), ps
 
 
@@ -440,7 +489,7 @@ def _dropout_independent(check: Check, ctx: Context, hidden: bool) -> Verdict:
 
 @prop("dropout_test_identity")
 def _dropout_test(check: Check, ctx: Context, hidden: bool) -> Verdict:
-    arrays, got, ps = _dropout_runs(check, ctx)
+    arrays, got, ps = _dropout_runs(check, ctx, test=True)
     _shape_guard(check, got, arrays["x"], ["out_test", "dx_test"])
     if not np.array_equal(got["out_test"], arrays["x"]):
         return Verdict("failed", f"{where(check)}: in test mode the output must equal the input")
@@ -451,7 +500,7 @@ def _dropout_test(check: Check, ctx: Context, hidden: bool) -> Verdict:
 
 @prop("dropout_backward_mask")
 def _dropout_backward(check: Check, ctx: Context, hidden: bool) -> Verdict:
-    arrays, got, ps = _dropout_runs(check, ctx)
+    arrays, got, ps = _dropout_runs(check, ctx, backward=True)
     x, dout = arrays["x"], arrays["dout"]
     _shape_guard(check, got, x, [f"out{i}" for i in range(len(ps))] + [f"dx{i}" for i in range(len(ps))])
     for i, p in enumerate(ps):

@@ -76,12 +76,15 @@ def layer_numgrad_program(layer: Layer, case: Case, arrays: dict[str, np.ndarray
 
 
 def optim_program(rule: str, n_steps: int, config: dict[str, Any]) -> list[dict]:
-    """``n_steps`` calls of an update rule with gradients ``dw0..``; returns w and config."""
-    steps: list[dict] = [{"op": "let", "into": "config", "value": config}, {"op": "copy", "src": "$w", "into": "w_cur"}]
+    """``n_steps`` calls of an update rule with gradients ``dw0..``; returns the last w (``w_cur``) and config.
+
+    The first call gets the sent ``w`` itself, so ``w`` and ``dw0`` show whether the rule modified them.
+    """
+    steps: list[dict] = [{"op": "let", "into": "config", "value": config}]
     for i in range(n_steps):
-        steps.append({"op": "call", "fn": f"optim.{rule}", "args": ["$w_cur", f"$dw{i}", "$config"],
+        steps.append({"op": "call", "fn": f"optim.{rule}", "args": ["$w" if i == 0 else "$w_cur", f"$dw{i}", "$config"],
                       "into": ["w_cur", "config"]})
-    steps.append({"op": "return", "names": ["w_cur", "config", "w"] + [f"dw{i}" for i in range(n_steps)]})
+    steps.append({"op": "return", "names": ["w_cur", "w", "dw0"]})
     return steps
 
 
@@ -103,7 +106,8 @@ def model_loss_program(cls: str, kwargs: dict[str, Any], param_names: list[str],
     if with_labels:
         steps.append({"op": "method", "obj": "$model", "name": "loss", "args": ["$X", "$y"], "into": ["loss", "grads"]})
         steps.append({"op": "return", "names": ["loss", "grads"]})
-    else:
+    else:  # one training-mode step first, so the model must switch to test mode by itself
+        steps.append({"op": "method", "obj": "$model", "name": "loss", "args": ["$X", "$y"], "into": ["loss", "grads"]})
         steps.append({"op": "method", "obj": "$model", "name": "loss", "args": ["$X"], "into": "scores"})
         steps.append({"op": "return", "names": ["scores"]})
     return steps

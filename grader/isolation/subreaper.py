@@ -14,19 +14,23 @@ import signal
 import threading
 
 PR_SET_CHILD_SUBREAPER = 36
+PR_SET_DUMPABLE = 4
 LIVE: set[int] = set()
 LOCK = threading.Lock()
 _enabled = False
 
 
 def enable() -> bool:
-    """Become a child subreaper (Linux only); True on success."""
+    """Become a child subreaper and non-dumpable (Linux only); True on success."""
     global _enabled
     if _enabled:
         return True
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         _enabled = libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+        # Not dumpable: processes of the same (non-root) user can no longer read the grader's
+        # /proc/<pid>/environ or memory, where tokens of the grading machine may live.
+        libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
     except (OSError, AttributeError):
         _enabled = False
     return _enabled

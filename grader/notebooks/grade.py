@@ -80,10 +80,12 @@ def find_notebook(folder: Path, name: str) -> Path | None:
     return None
 
 
-def _error_text(cell) -> str | None:
+def _error_text(cell, cell_timeout: float | None = None) -> str | None:
     for out in cell.get("outputs", []):
         if out.get("output_type") == "error":
             ename, evalue = str(out.get("ename", "Error")), str(out.get("evalue", ""))
+            if ename in ("KeyboardInterrupt", "CellTimeoutError") and cell_timeout is not None:
+                return f"the cell did not finish within {cell_timeout:g} s and was interrupted"
             tb = [_ANSI.sub("", str(t)) for t in out.get("traceback", [])][-6:]
             text = f"{ename}: {evalue}"[:600]
             if tb and ename not in ("AssertionError", "CellTimeoutError"):
@@ -102,7 +104,8 @@ def _result_value(cell, name: str) -> float | None:
     return value
 
 
-def evaluate(check: NotebookCheck, cells: dict[str, dict], hashes: dict[str, str], threshold: float | None) -> tuple[str, str, dict]:
+def evaluate(check: NotebookCheck, cells: dict[str, dict], hashes: dict[str, str], threshold: float | None,
+             cell_timeout: float | None = None) -> tuple[str, str, dict]:
     """(status, message, details) of one graded cell of an executed notebook."""
     where = f"{check.notebook}.ipynb, cell '{check.cell}'"
     cell = cells.get(check.cell)
@@ -110,9 +113,12 @@ def evaluate(check: NotebookCheck, cells: dict[str, dict], hashes: dict[str, str
         return "error", f"{where}: the graded cell is missing (its metadata must keep nnlayers.id = {check.cell!r})", {}
     if check.kind == "checkpoint" and check.cell in hashes and source_hash(cell.get("source", "")) != hashes[check.cell]:
         return "failed", f"{where}: the checkpoint cell was changed; restore it from the handout so it checks your code", {}
-    if cell.get("execution_count") is None and not cell.get("outputs"):
+    timing = (cell.get("metadata") or {}).get("execution") or {}
+    if "iopub.execute_input" not in timing:
         return "error", f"{where}: the cell did not run (an earlier cell stopped the notebook or it ran out of time)", {}
-    err = _error_text(cell)
+    err = _error_text(cell, cell_timeout)
+    if err is None and "iopub.status.idle" not in timing:  # interrupted but never came back
+        err = f"the cell did not finish within {cell_timeout:g} s" if cell_timeout else "the cell did not finish"
     if check.kind == "checkpoint":
         if err:
             return "failed", f"{where}: {err}", {}
@@ -187,7 +193,8 @@ def grade_notebooks(*, folder: Path, root: Path, scratch: Path, out: Path | None
             if cells is None:
                 status, message, details = "error", run.message, {}
             else:
-                status, message, details = evaluate(row, cells, hashes.get(name, {}), thresholds.get(row.cell, row.threshold))
+                status, message, details = evaluate(row, cells, hashes.get(name, {}), thresholds.get(row.cell, row.threshold),
+                                                    limits.cell)
             results.append(CheckResult(
                 id=row.id, functions=[f"{name}.ipynb"], kind="notebook", score=row.points if status == "passed" else 0.0,
                 max_score=row.points, status=status, message=message, visibility="public",
@@ -212,6 +219,10 @@ def _run_one(name, folder, root, scratch, out, limits, worker_limits, isolation,
     except Exception as exc:  # JSON errors, validation errors, binary junk
         first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
         return NotebookRun(name, "invalid", f"{name}.ipynb is not a valid notebook: {first}"), None
+    for cell in nb.cells:  # only what runs here counts: drop stored outputs and timings
+        if cell.get("cell_type") == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+        cell.get("metadata", {}).pop("execution", None)
     nbdir = root / "notebooks"
     nbdir.mkdir(parents=True, exist_ok=True)
     inp = nbdir / f"{name}.ipynb"

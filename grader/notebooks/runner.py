@@ -55,10 +55,10 @@ def main(argv: list[str] | None = None) -> int:
 
     apply_self_restrictions(args.landlock, False)  # inherited by the kernel
     nb = nbformat.read(args.notebook, as_version=4)
-    from jupyter_client.manager import KernelManager
+    from jupyter_client.manager import AsyncKernelManager  # nbclient is async: a blocking manager hangs on interrupts
 
     # Unix-socket transport: the kernel needs no TCP (Landlock denies it), only files in the scratch folder.
-    km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(tempfile.gettempdir()) / "kernel"))
+    km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=str(Path(tempfile.gettempdir()) / "kernel"))
     client = NotebookClient(
         nb, km=km, timeout=args.cell_timeout, startup_timeout=args.startup_timeout, kernel_name="python3",
         allow_errors=True, interrupt_on_timeout=True, record_timing=True,

@@ -51,4 +51,23 @@ def _rows(notebook: str, checkpoints: tuple[str, ...], results: dict[str, float]
         NotebookCheck(notebook, r, "result", result_points, t) for r, t in results.items()]
 
 
-NOTEBOOK_CHECKS: list[NotebookCheck] = []  # filled in below, once the notebooks' graded cells are known
+CHECKPOINT_POINTS = 0.2
+RESULT_POINTS = 1.2
+
+NOTEBOOK_CHECKS: list[NotebookCheck] = (
+    _rows("FullyConnectedNets",
+          ("affine_forward", "affine_backward", "relu", "softmax_loss", "svm_loss", "affine_relu", "fc_init",
+           "two_layer_loss", "fc_gradcheck", "sgd_momentum", "rmsprop", "adam"),
+          {"fc_overfit_train_acc": 0.99, "fc_best_val_acc": 0.90}, points=CHECKPOINT_POINTS, result_points=RESULT_POINTS)
+    + _rows("BatchNormalization",
+            ("bn_train_forward", "bn_test_forward", "bn_backward", "bn_backward_alt", "fc_bn_gradcheck", "ln_forward",
+             "ln_backward", "fc_ln_gradcheck"),
+            {"bn_best_val_acc": 0.95}, points=CHECKPOINT_POINTS, result_points=RESULT_POINTS)
+    + _rows("Dropout", ("dropout_forward", "dropout_backward", "fc_dropout_gradcheck"),
+            {"dropout_best_val_acc": 0.90}, points=CHECKPOINT_POINTS, result_points=RESULT_POINTS)
+    + _rows("ConvolutionalNetworks",
+            ("conv_forward_naive", "conv_backward_naive", "max_pool_forward_naive", "max_pool_backward_naive", "fast_conv",
+             "fast_pool", "conv_relu", "conv_relu_pool", "cnn_initial_loss", "cnn_gradcheck", "sbn_train_forward",
+             "sbn_test_forward", "sbn_backward", "conv_bn_relu", "gn_forward", "gn_backward"),
+            {"cnn_overfit_train_acc": 0.90, "cnn_best_val_acc": 0.90}, points=CHECKPOINT_POINTS, result_points=RESULT_POINTS)
+)

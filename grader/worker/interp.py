@@ -154,6 +154,12 @@ class Interpreter:
             if exc.name and (exc.name == full or full.startswith(exc.name + ".")):
                 raise StepError(f"the module {full} is missing from the submission", function=attr, kind="import") from None
             raise
+        except (SyntaxError, ValueError) as exc:  # ValueError: e.g. null bytes in a source file
+            where = full.replace(".", "/") + ".py"
+            if isinstance(exc, SyntaxError) and exc.filename and exc.lineno:
+                where = f"{_short(exc.filename, self.roots)} line {exc.lineno}"
+            msg = exc.msg if isinstance(exc, SyntaxError) else str(exc)
+            raise StepError(f"the submission has a syntax error in {where}: {msg}", function=attr, kind="import") from None
         if not hasattr(module, attr):
             raise StepError(f"{full} has no function or class named {attr}", function=attr, kind="import")
         return getattr(module, attr)

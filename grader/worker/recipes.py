@@ -12,7 +12,7 @@ def make_array(recipe: tuple | list, rng: np.random.Generator, dtype: str = "flo
     """Build one array from a recipe such as ``("randn", (2, 3), scale, shift)``."""
     kind, *rest = recipe
     if kind == "randn":
-        shape, scale, shift = (list(rest) + [1.0, 0.0])[:3] if len(rest) < 3 else rest
+        shape, scale, shift = (*rest, 1.0, 0.0)[:3] if len(rest) == 1 else (*rest, 0.0)[:3]
         return np.asarray(scale * rng.standard_normal(tuple(shape)) + shift, dtype=dtype)
     if kind == "rand":
         return np.asarray(rng.random(tuple(rest[0])), dtype=dtype)

@@ -2,8 +2,6 @@
 TARGET = "classifiers/fc_net.py"
 FAILS = ("fc_net.scores",)
 PASSES = ("fc_net.reference", "fc_net.numgrad_dropout", "fc_net.overfit")
-XFAIL = ("weak check: fc_net.scores is the only test-mode (y=None) check and it uses layernorm without dropout, "
-         "where train and test mode agree; scoring with batch statistics or with dropout on passes every check")
 
 # --- patch ---
 _reference_loss = FullyConnectedNet.loss

@@ -2,8 +2,6 @@
 TARGET = "layers.py"
 FAILS = ("affine.inputs_unmodified",)
 PASSES = ("affine_forward.fixed", "affine.reference_n1")
-XFAIL = ("grader weakness: affine.inputs_unmodified uses a 2-d x (3, 4), so an in-place reshape of x changes "
-         "nothing it can see; the bug only shows as a confusing dx shape error in affine.numgrad/reference")
 
 # --- patch ---
 def affine_forward(x, w, b):

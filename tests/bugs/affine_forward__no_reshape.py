@@ -1,7 +1,7 @@
 """affine_forward multiplies x without flattening it to (N, D) first (works only for 2-d x)."""
 TARGET = "layers.py"
 FAILS = ("affine_forward.fixed", "affine.numgrad", "affine.reference")
-PASSES = ("affine.reference_n1", "affine.inputs_unmodified", "affine.dtype_preserved")
+PASSES = ('affine.reference_n1', 'affine.dtype_preserved')
 
 # --- patch ---
 def affine_forward(x, w, b):

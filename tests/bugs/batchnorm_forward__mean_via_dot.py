@@ -1,11 +1,8 @@
-"""batchnorm_forward (correct) takes the batch mean as ones @ x / N (BLAS summation order): harmless in float32."""
+"""batchnorm_forward (correct) takes the batch mean as ones @ x / N (BLAS summation order): must pass large_offset."""
 TARGET = "layers.py"
 FAILS = ()
 PASSES = ("batchnorm_forward.large_offset", "batchnorm_forward.fixed", "batchnorm_forward.reference",
           "batchnorm.dtype_preserved")
-XFAIL = ("grader bug: batchnorm_forward.large_offset compares element-wise relative errors at tol 2e-3; "
-         "float32 rounding of the mean near 1e4 (about 5e-4 absolute) makes outputs near 0 differ by ~30% "
-         "relative, so a correct float32 layer with another summation order fails it")
 
 # --- patch ---
 def batchnorm_forward(x, gamma, beta, bn_param):

@@ -2,9 +2,6 @@
 TARGET = "layers.py"
 FAILS = ("relu.timing",)
 PASSES = ("relu.reference", "relu_forward.fixed")
-XFAIL = ("weak check: relu.timing reports a forward/backward that loops over the 1000 rows as ~2x the reference "
-         "(the layer alone is ~7x slower, and the timed program includes generating 1M inputs, ~20x the relu's "
-         "own time)")
 
 # --- patch ---
 def relu_forward(x):

@@ -1,9 +1,7 @@
 """sgd_momentum updates w and the velocity in place (w += v) although the docstring says inputs are never modified."""
 TARGET = "optim.py"
-FAILS = ("sgd_momentum.reference",)
+FAILS = ('sgd_momentum.inputs_unmodified',)
 PASSES = ("sgd_momentum.fixed",)
-XFAIL = ("weak check (minor): no update-rule check looks at w, dw or the config arrays it passed in, so in-place "
-         "updates (forbidden by optim.py's docstring, harmless for the Solver) pass")
 
 # --- patch ---
 def sgd_momentum(w, dw, config=None):

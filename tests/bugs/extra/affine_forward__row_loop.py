@@ -2,7 +2,7 @@
 TARGET = "layers.py"
 FAILS = ("affine.timing",)
 PASSES = ("affine.reference", "affine.numgrad")
-XFAIL = ("weak check: affine.timing reports a forward/backward that loops over the 256 rows as ~4x the reference "
+XFAIL = ("weak check: affine.timing reports a forward/backward that loops over the 256 rows as ~4-6x the reference "
          "(each row is still a BLAS product), under the 10x limit")
 
 # --- patch ---
