@@ -106,8 +106,7 @@ def model_loss_program(cls: str, kwargs: dict[str, Any], param_names: list[str],
     if with_labels:
         steps.append({"op": "method", "obj": "$model", "name": "loss", "args": ["$X", "$y"], "into": ["loss", "grads"]})
         steps.append({"op": "return", "names": ["loss", "grads"]})
-    else:  # one training-mode step first, so the model must switch to test mode by itself
-        steps.append({"op": "method", "obj": "$model", "name": "loss", "args": ["$X", "$y"], "into": ["loss", "grads"]})
+    else:  # test mode: the model must switch its batch norm and dropout layers by itself
         steps.append({"op": "method", "obj": "$model", "name": "loss", "args": ["$X"], "into": "scores"})
         steps.append({"op": "return", "names": ["scores"]})
     return steps

@@ -76,7 +76,7 @@ CHECKS = [
     row("fc_net.reference_layernorm", "reference", "model:fc", fc_case("layernorm, reg 0.2", 6, [6, 5], 7, 4,
         normalization="layernorm", reg=0.2), ("loss",) + tuple(f"grads.{k}" for k in fc_shapes([6, 5], 7, 4, "layernorm")),
         functions=FC_FN, tol=1e-6, points=0.5, hidden=True, cls=FC),
-    row("fc_net.scores", "reference", "model:fc", fc_case("test mode (y = None) after a training step: batchnorm, dropout 0.3",
+    row("fc_net.scores", "reference", "model:fc", fc_case("test mode (y = None): batchnorm, dropout 0.3",
         6, [6, 5], 7, 4, normalization="batchnorm", dropout=0.3), ("scores",), functions=FC_FN, tol=1e-6, points=0.5,
         hidden=True, cls=FC, labels=False),
     row("cnn.reference", "reference", "model:cnn", cnn_case("3 filters of 3x3 on (3, 8, 8), reg 0.3", 5, reg=0.3),
