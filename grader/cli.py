@@ -23,36 +23,24 @@ class UsageError(Exception):
     """Bad command-line input: reported in one line, exit status 2."""
 
 
-def _positive(kind):
+def _bounded(kind, low: float, high: float | None, what: str, *, low_open: bool = False):
+    """An argparse type: a number of ``kind`` in [low, high] (or (low, high] with ``low_open``), else a one-line error."""
     def parse(text: str):
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-        if value <= 0:
-            raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        if (value <= low if low_open else value < low) or (high is not None and value > high):
+            bounds = f"greater than {low}" if high is None else f"between {low} and {high}"
+            raise argparse.ArgumentTypeError(f"must be {bounds}, got {text}")
         return value
     return parse
 
 
-def _percent(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a percentage, got {text!r}") from None
-    if not 0 <= value <= 100:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 100, got {text}")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-    if not 0 <= value < 2**31:
-        raise argparse.ArgumentTypeError("must be between 0 and 2**31 - 1")
-    return value
+_positive_int = _bounded(int, 0, None, "a number", low_open=True)
+_positive_float = _bounded(float, 0, None, "a number", low_open=True)
+_percent = _bounded(float, 0, 100, "a percentage")
+_seed = _bounded(int, 0, 2**31 - 1, "an integer")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -76,8 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--isolation", choices=("strict", "basic"),
                    help="strict: kernel sandbox (bubblewrap or Landlock) + seccomp, refused if unavailable; "
                         "basic: resource limits only (default: strict where available)")
-    p.add_argument("--jobs", type=_positive(int), default=1, help="submissions graded in parallel")
-    p.add_argument("--timeout", type=_positive(float), default=Limits.per_call, help="seconds allowed per call (default: %(default)s)")
+    p.add_argument("--jobs", type=_positive_int, default=1, help="submissions graded in parallel")
+    p.add_argument("--timeout", type=_positive_float, default=Limits.per_call, help="seconds allowed per call (default: %(default)s)")
     p.add_argument("--fail-under", type=_percent, metavar="P", help="exit with status 1 if a score is below P percent")
     p.add_argument("--quiet", action="store_true", help="print only the score line")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")

@@ -555,7 +555,9 @@ print("@@REPORT@@" + json.dumps(report.as_dict()))
 ENV_LEAK_BASIC = (
     "GOT THROUGH in basic mode: the worker runs as the grader's user in the grader's pid namespace with /proc "
     "readable, so it reads the grader's initial environment from /proc/<grader pid>/environ (the parent's); "
-    "scrubbing the worker's own environment does not help (bubblewrap hides the grader's /proc, Landlock denies /proc)")
+    "scrubbing the worker's own environment does not help (bubblewrap hides the grader's /proc, Landlock denies /proc). "
+    "The grader makes itself non-dumpable, which stops workers of a non-root grader; a root grader's workers keep "
+    "CAP_SYS_PTRACE, so as root only strict isolation protects the environment")
 
 
 ENV_CASES = [pytest.param(how, mode, id=f"{how}-{mode}", marks=[pytest.mark.xfail(strict=True, reason=ENV_LEAK_BASIC)]

@@ -63,7 +63,8 @@ def handout_hashes() -> dict[str, dict[str, str]]:
 def graded_cells(nb) -> dict[str, dict]:
     """Map ``nnlayers.id`` to cell for every tagged cell of a notebook."""
     cells = {}
-    for cell in nb.get("cells", []):
+    for index, cell in enumerate(nb.get("cells", [])):
+        cell["_index"] = index  # position in the notebook, for messages (not written back)
         meta = cell.get("metadata", {})
         cid = (meta.get("nnlayers") or {}).get("id") if isinstance(meta.get("nnlayers"), dict) else None
         if isinstance(cid, str):
@@ -107,10 +108,11 @@ def _result_value(cell, name: str) -> float | None:
 def evaluate(check: NotebookCheck, cells: dict[str, dict], hashes: dict[str, str], threshold: float | None,
              cell_timeout: float | None = None) -> tuple[str, str, dict]:
     """(status, message, details) of one graded cell of an executed notebook."""
-    where = f"{check.notebook}.ipynb, cell '{check.cell}'"
     cell = cells.get(check.cell)
     if cell is None:
-        return "error", f"{where}: the graded cell is missing (its metadata must keep nnlayers.id = {check.cell!r})", {}
+        return "error", (f"{check.notebook}.ipynb: the graded cell '{check.cell}' is missing "
+                         f"(its metadata must keep nnlayers.id = {check.cell!r})"), {}
+    where = f"{check.notebook}.ipynb, cell {cell.get('_index', '?')} ('{check.cell}')"
     if check.kind == "checkpoint" and check.cell in hashes and source_hash(cell.get("source", "")) != hashes[check.cell]:
         return "failed", f"{where}: the checkpoint cell was changed; restore it from the handout so it checks your code", {}
     timing = (cell.get("metadata") or {}).get("execution") or {}
