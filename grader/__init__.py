@@ -12,8 +12,8 @@ __version__ = "0.1.0"
 
 def __getattr__(name: str):
     """Notebook helpers, imported on first use so workers stay light."""
-    if name == "setup":
-        from grader.inline import setup
+    if name in ("setup", "check"):
+        from grader import inline
 
-        return setup
+        return getattr(inline, name)
     raise AttributeError(f"module 'grader' has no attribute {name!r}")

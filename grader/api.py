@@ -84,7 +84,7 @@ def _grade_notebooks(located, scratch: Path, out: Path | None, rub: Rubric, work
 def grade(*, submission: Path, out: Path | None = None, seed: int | None = None, only: list[str] | None = None,
           notebooks: bool = True, rubric: Path | Rubric | None = None, reference: Path | None = None,
           limits: Limits = Limits(), worker_limits: WorkerLimits = WorkerLimits(), checks: list[Check] | None = None,
-          isolation: str | Isolation | None = None) -> Report:
+          isolation: str | Isolation | None = None, use_reference: bool = True) -> Report:
     """Grade one submission and (if ``out`` is given) write its reports there.
 
     Parameters
@@ -107,6 +107,8 @@ def grade(*, submission: Path, out: Path | None = None, seed: int | None = None,
     isolation : {"strict", "basic"} or Isolation, optional
         How student code is isolated (see :mod:`grader.isolation.policy`);
         strict where it can be set up by default.
+    use_reference : bool
+        False: never look for the reference (public checks only, as in a student's notebook).
 
     Returns
     -------
@@ -123,7 +125,7 @@ def grade(*, submission: Path, out: Path | None = None, seed: int | None = None,
     started = time.perf_counter()
     iso = isolation if isinstance(isolation, Isolation) else choose(isolation)
     seed = int(seed) if seed is not None else secrets.randbelow(2**31)
-    ref_root = find_reference(reference)
+    ref_root = find_reference(reference) if use_reference else None
     table = list(all_checks(ref_root) if checks is None else checks)
     if not isinstance(rubric, Rubric):
         rubric = load_rubric(rubric if rubric is not None else instructor_rubric(ref_root), table)

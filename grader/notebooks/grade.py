@@ -238,7 +238,7 @@ def _run_one(name, folder, root, scratch, out, limits, worker_limits, isolation,
          "--cell-timeout", str(limits.cell), *self_restriction_args(isolation, readable=readable, writable=writable, seccomp=False)],
         isolation=isolation, cwd=nbdir, scratch=scratch, limits=worker_limits, timeout=limits.notebook,
         readable=readable, writable=writable,
-        extra_env={"NNLAYERS_ROOT": str(root), "PYTHONPATH": str(root), "MPLBACKEND": "Agg"},
+        extra_env={"NNLAYERS_ROOT": str(root), "PYTHONPATH": str(root), "MPLBACKEND": "Agg", "NNLAYERS_UNDER_GRADER": "1"},
     )
     duration = time.perf_counter() - started
     if not executed.is_file() or executed.stat().st_size > MAX_EXECUTED_BYTES:
