@@ -165,27 +165,21 @@ def check(*names: str, seed: int = 0, isolation: str | None = None) -> CheckResu
 
     Notes
     -----
-    The checks run your package as it is on disk now, in a separate worker process,
-    from the same check table as ``grade``: edits to ``layers.py`` count without
-    restarting the kernel.  Only public checks exist on your machine; hidden ones
-    run at official grading.
+    The checks run your package as it is on disk now (a fresh import in a separate
+    worker process, from the same check table as ``grade``), so edits to
+    ``layers.py`` count without restarting the kernel; :func:`setup`'s autoreload
+    keeps the kernel's own copy current too.  Only public checks exist on your
+    machine; hidden ones run at official grading.
     """
     if not names:
         raise ValueError("check() needs a function or notebook name, e.g. check('affine_forward')")
     patterns = _patterns(tuple(names))
     if os.environ.get(UNDER_GRADER):
         return CheckResults(tuple(names), [], note="(the grader runs these checks itself)")
-    import importlib
-
     from grader.api import grade
     from grader.checks.table import CHECKS
 
     root = find_root()
-    for mod in [m for name, m in list(sys.modules.items()) if name == PACKAGE or name.startswith(PACKAGE + ".")]:
-        try:  # keep the kernel's own modules current too, like %autoreload
-            importlib.reload(mod)
-        except Exception:
-            pass
     report = grade(submission=root, only=patterns, notebooks=False, checks=list(CHECKS), use_reference=False,
                    seed=seed, isolation=isolation)
     return CheckResults(tuple(names), [c for c in report.checks if c.status != "skipped"])
