@@ -32,14 +32,12 @@ def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("dist")
     src = tmp_path_factory.mktemp("src") / "checkout"  # a clean checkout: what a release is built from
     subprocess.run(["git", "clone", "-q", str(ROOT), str(src)], check=True)
-    code = ("import sys; from setuptools import build_meta as b; s = b.build_sdist(sys.argv[1]); "
-            "w = b.build_wheel(sys.argv[1]); open(sys.argv[2], 'w').write(s + ' ' + w)")
-    names = out.parent / "names.txt"
-    done = subprocess.run([sys.executable, "-c", code, str(out), str(names)], cwd=src, capture_output=True, text=True,
-                          timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-    sdist, wheel = names.read_text().split()
-    return out / sdist, out / wheel
+    for what in ("sdist", "wheel"):
+        code = f"import sys; from setuptools import build_meta as b; b.build_{what}(sys.argv[1])"
+        done = subprocess.run([sys.executable, "-c", code, str(out)], cwd=src, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr[-3000:]
+    sdist, wheel = next(out.glob("*.tar.gz")), next(out.glob("*.whl"))
+    return sdist, wheel
 
 
 def _members(sdist: Path, wheel: Path) -> dict[str, bytes]:

@@ -204,12 +204,12 @@ CNN = "classifiers.cnn.ThreeLayerConvNet"
 
 
 def fc_shapes(hidden_dims: list[int], input_dim: int, num_classes: int, normalization: str | None) -> dict[str, tuple]:
-    dims = [input_dim, *hidden_dims, num_classes]
+    widths = (input_dim, *hidden_dims, num_classes)  # the documented parameter shapes, not the student's code
     shapes: dict[str, tuple] = {}
-    for i in range(len(dims) - 1):
-        shapes[f"W{i + 1}"], shapes[f"b{i + 1}"] = (dims[i], dims[i + 1]), (dims[i + 1],)
-        if normalization and i < len(dims) - 2:
-            shapes[f"gamma{i + 1}"], shapes[f"beta{i + 1}"] = (dims[i + 1],), (dims[i + 1],)
+    for i in range(len(widths) - 1):
+        shapes[f"W{i + 1}"], shapes[f"b{i + 1}"] = (widths[i], widths[i + 1]), (widths[i + 1],)
+        if normalization and i < len(widths) - 2:
+            shapes[f"gamma{i + 1}"], shapes[f"beta{i + 1}"] = (widths[i + 1],), (widths[i + 1],)
     return shapes
 
 
