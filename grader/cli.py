@@ -17,6 +17,7 @@ from grader.rubric import RubricError
 from grader.submission import SubmissionError
 
 DEFAULT_OUT = Path("grade-report")
+INSTRUCTOR_COMMANDS = ("release", "gradescope")
 
 
 class UsageError(Exception):
@@ -50,7 +51,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="grade", description="Grade nnlayers submissions: layer checks in an isolated worker, then reports.")
+    p = _Parser(prog="grade", description="Grade nnlayers submissions: layer checks in an isolated worker, then reports.",
+                epilog="Instructors: 'grade release' builds the student handout and 'grade gradescope' the Gradescope "
+                       "bundle (see grade release --help).")
     p.add_argument("submissions", nargs="+", type=Path, metavar="SUBMISSION",
                    help="folder holding the student's nnlayers/ package (at its top or one level down)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT,
@@ -87,6 +90,11 @@ def _summary(report, out: Path, quiet: bool) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] and argv[0] in INSTRUCTOR_COMMANDS:  # grade release / grade gradescope (a folder named so: ./release)
+        from grader.release.cli import main as release_main
+
+        return release_main(argv)
     args = build_parser().parse_args(argv)
     for s in args.submissions:
         if not s.exists():

@@ -83,23 +83,63 @@ def notebook_hashes(notebooks: Path) -> dict[str, dict[str, str]]:
     return out
 
 
+FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
+
+
+def _expected_files(reference: Path, notebooks: Path) -> dict[str, bytes]:
+    """The stored files, as they should be: ``{file name: bytes}``."""
+    import json
+
+    hashes = notebook_hashes(notebooks)
+    return {
+        NOTEBOOK_HASH_FILE: (json.dumps(hashes, indent=1, sort_keys=True) + "\n").encode(),
+        FIXTURE_FILE: to_bytes(compute(reference)),
+    }
+
+
+def write(*, reference: Path, notebooks: Path, folder: Path = FIXTURES_DIR) -> list[Path]:
+    """Regenerate the stored expected values and checkpoint hashes; return the files written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, data in _expected_files(reference, notebooks).items():
+        (folder / name).write_bytes(data)
+        written.append(folder / name)
+    return written
+
+
+def stale(*, reference: Path, notebooks: Path, folder: Path = FIXTURES_DIR) -> list[str]:
+    """Names of stored files that differ from what :func:`write` would store (compared by content)."""
+    import json
+
+    out = []
+    fresh = _expected_files(reference, notebooks)
+    hash_file = folder / NOTEBOOK_HASH_FILE
+    if not hash_file.is_file() or json.loads(hash_file.read_text()) != json.loads(fresh[NOTEBOOK_HASH_FILE]):
+        out.append(NOTEBOOK_HASH_FILE)
+    stored = load(folder / FIXTURE_FILE) if (folder / FIXTURE_FILE).is_file() else {}
+    expected = compute(reference)
+    same = stored.keys() == expected.keys() and all(
+        stored[c].keys() == expected[c].keys() and all(np.array_equal(stored[c][k], v) and stored[c][k].dtype == v.dtype
+                                                       for k, v in expected[c].items()) for c in expected)
+    if not same:
+        out.append(FIXTURE_FILE)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     root = Path(__file__).resolve().parents[1]
     parser = argparse.ArgumentParser(prog="python -m grader.fixtures", description="Regenerate the stored expected values.")
     parser.add_argument("--reference", type=Path, default=root / "solutions")
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "fixtures" / FIXTURE_FILE)
     parser.add_argument("--notebooks", type=Path, default=root / "notebooks")
+    parser.add_argument("--check", action="store_true", help="only report stale files; exit 1 if any")
     args = parser.parse_args(argv)
-    import json
-
-    hashes = notebook_hashes(args.notebooks)
-    hash_file = Path(__file__).resolve().parent / "fixtures" / NOTEBOOK_HASH_FILE
-    hash_file.write_text(json.dumps(hashes, indent=1, sort_keys=True) + "\n")
-    print(f"wrote hashes of {sum(len(v) for v in hashes.values())} checkpoint cells to {hash_file}")
-    expected = compute(args.reference)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_bytes(to_bytes(expected))
-    print(f"wrote {sum(len(v) for v in expected.values())} arrays for {len(expected)} checks to {args.out}")
+    if args.check:
+        names = stale(reference=args.reference, notebooks=args.notebooks)
+        for name in names:
+            print(f"out of date: grader/fixtures/{name}")
+        return 1 if names else 0
+    for path in write(reference=args.reference, notebooks=args.notebooks):
+        print(f"wrote {path}")
     return 0
 
 

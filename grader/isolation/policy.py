@@ -123,6 +123,9 @@ def readable_roots(*modules: str) -> list[Path]:
             # the package folder itself (an editable install points into a checkout: never expose its parent)
             for loc in spec.submodule_search_locations or ([str(Path(spec.origin).parent)] if spec.origin else []):
                 roots.add(Path(loc).resolve())
+                # wheels repaired by auditwheel keep their shared libraries next to the package
+                # (numpy.libs/, scikit_learn.libs/): folders of shared libraries only
+                roots.update(p.resolve() for p in Path(loc).resolve().parent.glob("*.libs") if p.is_dir())
     return sorted(roots)
 
 
