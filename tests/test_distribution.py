@@ -72,3 +72,6 @@ def test_only_the_grader_and_the_fast_layers_are_shipped(built):
     assert {t for t in wheel_tops if not t.endswith(".dist-info")} == {"grader", "nnfast"}
     assert any(n.endswith("grader/rubric.toml") for n in files) and any(n.endswith("fixtures/expected.npz") for n in files)
     assert not any(n.endswith("grading/rubric.toml") or "hidden_checks" in n for n in files)
+    # the sdist must let pip compile the fast layers on the student's machine
+    assert any(n.startswith("sdist:") and n.endswith("ext/nnfast/_im2col.pyx") for n in files)
+    assert any(n.startswith("sdist:") and n.endswith("ext/nnfast/_pool.pyx") for n in files)

@@ -140,7 +140,7 @@ def test_a_release_that_would_leak_is_refused_and_removed(course_copy, tmp_path)
     line = next(s for s in independent_secrets() if not s.startswith("row("))
     nb_path = course_copy / "notebooks" / "Dropout.ipynb"
     nb = json.loads(nb_path.read_text())
-    nb["cells"].append({"cell_type": "markdown", "metadata": {}, "source": ["A hint:\n", line + "\n"]})
+    nb["cells"].append({"cell_type": "markdown", "id": "leak", "metadata": {}, "source": ["A hint:\n", line + "\n"]})
     nb_path.write_text(json.dumps(nb))
     subprocess.run([sys.executable, "-m", "grader.fixtures", "--reference", str(course_copy / "solutions"),
                     "--notebooks", str(course_copy / "notebooks")], check=True, capture_output=True)  # (hashes only)

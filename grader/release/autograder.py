@@ -1,7 +1,10 @@
 """``run_autograder``'s Python half: grade ``/autograder/submission`` and always write ``results.json``.
 
 Gradescope unpacks the bundle into ``<root>/source`` and the student's upload
-into ``<root>/submission``, and reads ``<root>/results/results.json``.  The
+into ``<root>/submission``, and reads ``<root>/results/results.json``.
+Grading is strict (a kernel sandbox) unless ``--isolation`` says otherwise:
+the bundle holds the answers, so where no sandbox can be built nothing is
+graded and ``results.json`` says why.  The
 reference and the hidden checks come from ``<root>/source/reference`` (the
 instructors' rubric there included).  Whatever goes wrong, a ``results.json``
 that says what happened is written, so students never see a bare failure.
@@ -34,7 +37,19 @@ def run(*, root: Path = DEFAULT_ROOT, extra_args: list[str] | None = None) -> in
         _fallback(results, f"The autograder bundle is incomplete ({reference}/nnlayers is missing). "
                            "Please tell the course staff.")
         return 2
-    argv = [str(root / "submission"), "--out", str(report), "--reference", str(reference), "--quiet", *(extra_args or [])]
+    extra = list(extra_args or [])
+    if not any(a == "--isolation" or a.startswith("--isolation=") for a in extra):
+        # the bundle holds the reference: never grade where student code could read it
+        from grader.isolation.policy import IsolationError, choose
+
+        try:
+            choose("strict")
+        except IsolationError as exc:
+            _fallback(results, "The autograder's sandbox could not be set up, so nothing was graded; please tell the "
+                               f"course staff.\n\n{exc}")
+            return 2
+        extra += ["--isolation", "strict"]
+    argv = [str(root / "submission"), "--out", str(report), "--reference", str(reference), "--quiet", *extra]
     try:
         status = cli_main(argv)
     except BaseException:  # noqa: BLE001 - the student must get a results.json whatever happened
