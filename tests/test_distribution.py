@@ -62,6 +62,11 @@ def test_no_solution_block_or_hidden_check_is_shipped(built):
         lines = {ln.strip() for ln in text.splitlines()}
         leaks += [f"{name}: {s}" for s in secrets if s in lines]
     assert not leaks, leaks[:10]
+    # whole blocks too, re-spaced or not (the short ones have no distinctive line)
+    from grader.release.leaks import block_prints, scan
+
+    sdist, wheel = built
+    assert scan({sdist.name: sdist.read_bytes(), wheel.name: wheel.read_bytes()}, set(), block_prints(ROOT)) == []
 
 
 def test_only_the_grader_and_the_fast_layers_are_shipped(built):

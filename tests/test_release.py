@@ -21,7 +21,7 @@ import pytest
 from grader.cli import main
 from grader.release import ReleaseError
 from grader.release.handout import build_handout
-from grader.release.leaks import read_tree, scan, secrets
+from grader.release.leaks import block_prints, read_tree, scan, secrets
 from grader.starter import all_blocks
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -113,8 +113,8 @@ def test_no_solution_block_or_hidden_check_reaches_the_handout(handout):
     assert not leaks, leaks[:10]
     assert not any("hidden_checks" in name or "grading/rubric" in name for name in texts)
     # the grader's own scanner agrees, on the folder and on the zip
-    assert scan(read_tree(handout.folder), secrets(ROOT)) == []
-    assert handout.checked == len(secrets(ROOT))
+    assert scan(read_tree(handout.folder), secrets(ROOT), block_prints(ROOT)) == []
+    assert handout.checked == len(secrets(ROOT)) + len(block_prints(ROOT))
 
 
 def test_the_scanner_finds_a_solution_line_wherever_it_hides(tmp_path):
@@ -132,6 +132,11 @@ def test_the_scanner_finds_a_solution_line_wherever_it_hides(tmp_path):
     found = scan({"outer.zip": (tmp_path / "outer.zip").read_bytes()}, s)
     assert [leak.where for leak in found] == ["outer.zip!tools/inner.tar.gz!pkg/helper.py"]
     assert scan({"broken.zip": b"PK not really"}, s)[0].line.startswith("<unreadable archive")
+    # a short block none of whose lines is distinctive, re-spaced and commented: found as a whole
+    relu = next(b for b in all_blocks(ROOT / "solutions") if b.owner == "relu_backward")
+    disguised = "\n".join("  # mine\n" + "  " + ln.strip().replace(" ", "  ") for ln in relu.code.splitlines())
+    assert not scan({"mine.py": disguised.encode()}, s)
+    assert [leak.where for leak in scan({"mine.py": disguised.encode()}, s, block_prints(ROOT))] == ["mine.py"]
     # the example submission is a completed package: the scanner must see answers in it
     assert scan(read_tree(ROOT / "examples" / "submission"), s)
 
@@ -210,7 +215,7 @@ def _grade_in(python: Path, folder: Path, out: Path) -> tuple[str, dict]:
 def test_the_student_edition_installed_from_the_handout_runs_the_public_checks(student_python, handout, tmp_path):
     python, site = student_python
     assert not list(site.rglob("hidden_checks*")) and not (site / "solutions").exists()
-    assert scan(read_tree(site), secrets(ROOT)) == []
+    assert scan(read_tree(site), secrets(ROOT), block_prints(ROOT)) == []
     # a student who completed the package correctly: every public check passes, nothing else runs
     done = tmp_path / "done"
     subprocess.run(["cp", "-r", str(handout.folder), str(done)], check=True)

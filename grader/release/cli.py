@@ -54,7 +54,7 @@ def main(argv: list[str]) -> int:
             built = build_handout(root=root, out=args.out or root / "dist" / "handout", grader_spec=args.grader_spec,
                                   title=args.title, submit_note=args.submit_note)
             print(f"handout: {built.folder} ({len(built.files)} files) and {built.archive}")
-            print(f"checked for {built.checked} lines of the solutions and hidden checks: none found")
+            print(f"checked for {built.checked} lines and blocks of the solutions and hidden checks: none found")
             return 0
         from grader.release.gradescope import build_gradescope, check_bundle
 

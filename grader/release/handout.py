@@ -23,7 +23,7 @@ from pathlib import Path
 from grader import __version__
 from grader.release import ReleaseError
 from grader.release.files import copy_tree, fresh_folder, template, write_zip
-from grader.release.leaks import Leak, read_tree, scan, secrets
+from grader.release.leaks import Leak, block_prints, read_tree, scan, secrets
 
 NOTEBOOK_ORDER = ("FullyConnectedNets", "BatchNormalization", "Dropout", "ConvolutionalNetworks")
 GITIGNORE = ".venv/\n__pycache__/\n*.pyc\n.ipynb_checkpoints/\ngrade-report/\n"
@@ -42,7 +42,7 @@ class Built:
     files : list of str
         Relative paths of the files in ``folder``.
     checked : int
-        Number of secret lines the handout was scanned for (0 for the Gradescope bundle, which holds answers).
+        Number of secret lines and blocks the handout was scanned for (0 for the Gradescope bundle, which holds answers).
     notes : list of str
         Anything the instructor should know.
     """
@@ -138,9 +138,9 @@ def build_handout(*, root: Path, out: Path, grader_spec: str | None = None, titl
     workflow.write_text(template("grade.yml"))
     (out / ".gitignore").write_text(GITIGNORE)
 
-    secret_lines = secrets(root)
-    _refuse_leaks(out, scan(read_tree(out), secret_lines))
+    secret_lines, blocks = secrets(root), block_prints(root)
+    _refuse_leaks(out, scan(read_tree(out), secret_lines, blocks))
     archive = write_zip(out, out.parent / f"{out.name}.zip", prefix=f"{out.name}/")
-    _refuse_leaks(out, scan({archive.name: archive.read_bytes()}, secret_lines))
+    _refuse_leaks(out, scan({archive.name: archive.read_bytes()}, secret_lines, blocks))
     files = sorted(read_tree(out))
-    return Built(out, archive, files, checked=len(secret_lines), notes=[f"grader {__version__}"])
+    return Built(out, archive, files, checked=len(secret_lines) + len(blocks), notes=[f"grader {__version__}"])

@@ -20,6 +20,8 @@ from grader.starter import all_blocks, render_tree
 
 #: Shorter lines (``return out``, ``N = x.shape[0]``) are too common to tell anything.
 MIN_LENGTH = 20
+#: Whole blocks are also looked for, spacing and comments ignored, when they are at least this long.
+MIN_BLOCK = 16
 TEXT_SUFFIXES = (".py", ".toml", ".json", ".md", ".txt", ".cfg", ".yml", ".yaml", ".sh", ".pyx", ".ipynb")
 ARCHIVE_SUFFIXES = (".zip", ".whl", ".tar.gz", ".tgz", ".tar")
 MAX_DEPTH = 3
@@ -70,6 +72,17 @@ def secrets(root: Path) -> set[str]:
     return found
 
 
+def _squeeze(text: str) -> str:
+    """Code without comment lines and without any white space (so re-indenting or re-spacing hides nothing)."""
+    return "".join("".join(ln.split()) for ln in text.splitlines() if not ln.strip().startswith("#"))
+
+
+def block_prints(root: Path) -> set[str]:
+    """Every solution block, squeezed: catches the short blocks no single line of which is distinctive."""
+    prints = {_squeeze(block.code) for block in all_blocks(Path(root) / "solutions")}
+    return {p for p in prints if len(p) >= MIN_BLOCK}
+
+
 def _is_archive(name: str) -> bool:
     return name.endswith(ARCHIVE_SUFFIXES)
 
@@ -101,8 +114,8 @@ def _text(name: str, data: bytes) -> str:
     return data.decode("utf-8", "replace")
 
 
-def scan(files: dict[str, bytes], secret_lines: set[str], *, _depth: int = 0) -> list[Leak]:
-    """Every secret line found in ``files`` (name -> content), archives and notebooks included.
+def scan(files: dict[str, bytes], secret_lines: set[str], blocks: set[str] = frozenset(), *, _depth: int = 0) -> list[Leak]:
+    """Every secret line or block found in ``files`` (name -> content), archives and notebooks included.
 
     A file that looks like an archive but cannot be opened is itself reported,
     since it cannot be shown to be free of answers.
@@ -115,10 +128,14 @@ def scan(files: dict[str, bytes], secret_lines: set[str], *, _depth: int = 0) ->
             except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError) as exc:
                 leaks.append(Leak(name, f"<unreadable archive: {exc}>"))
                 continue
-            leaks += [Leak(f"{name}!{leak.where}", leak.line) for leak in scan(inner, secret_lines, _depth=_depth + 1)]
+            leaks += [Leak(f"{name}!{leak.where}", leak.line) for leak in scan(inner, secret_lines, blocks, _depth=_depth + 1)]
             continue
-        lines = {ln.strip() for ln in _text(name, data).splitlines()}
+        text = _text(name, data)
+        lines = {ln.strip() for ln in text.splitlines()}
         leaks += [Leak(name, s) for s in sorted(secret_lines & lines)]
+        if blocks:
+            squeezed = _squeeze(text)
+            leaks += [Leak(name, f"<a whole solution block> {b[:60]}") for b in sorted(blocks) if b in squeezed]
     return leaks
 
 
