@@ -68,17 +68,20 @@ entry("FullyConnectedNet.reg_missing_in_grads", "a network that adds the L2 pena
       )(_reg(FullyConnectedNet, grad_factor=0.0))
 entry("FullyConnectedNet.reg_on_biases", "a network that also regularizes its biases",
       "Only the weight matrices are regularized.", ("fc_net.reference",)
-      )(_reg(FullyConnectedNet, names=lambda m: sorted(k for k in m.params if k[0] in "Wb")))
+      )(_reg(FullyConnectedNet, names=lambda m: sorted(k for k in m.params if k[0] in "Wb" and not k.startswith("beta"))))
 
 
 @entry("FullyConnectedNet.init_random_biases", "a network whose biases are drawn like the weights",
        "Biases start at zero.", ("fc_net.params",))
 class _FcRandomBiases(FullyConnectedNet):
     def __init__(self, *args, weight_scale=1e-2, **kwargs):
+        state = np.random.get_state()
         super().__init__(*args, weight_scale=weight_scale, **kwargs)
-        for k in sorted(self.params):
-            if k.startswith("b") and not k.startswith("beta"):
-                self.params[k] = (weight_scale * np.random.randn(*self.params[k].shape)).astype(self.params[k].dtype)
+        np.random.set_state(state)  # draw again, layer by layer: W1, b1, W2, b2...
+        for i in range(1, self.num_layers + 1):
+            for k in (f"W{i}", f"b{i}"):
+                P = self.params[k]
+                self.params[k] = (weight_scale * np.random.randn(*P.shape)).astype(P.dtype)
 
 
 @entry("FullyConnectedNet.scores_are_probabilities", "a network that returns softmax probabilities instead of scores when y is None",

@@ -147,10 +147,10 @@ def _pool_back(dout, cache, *, route):
     return dx
 
 
-def _first_max(x, win, ph, pw, unravel=None):
+def _first_max(x, win, ph, pw):
     N, C = x.shape[:2]
     flat = x[win].reshape(N, C, -1).argmax(axis=2)
-    di, dj = np.unravel_index(flat, unravel or (ph, pw))
+    di, dj = np.unravel_index(flat, (ph, pw))
     n, c = np.meshgrid(np.arange(N), np.arange(C), indexing="ij")
     return n, c, di, dj
 
@@ -165,11 +165,6 @@ def _route_no_offset(dx, win, top, left, ph, pw, g, x):
     dx[n, c, di, dj] += g
 
 
-def _route_swapped(dx, win, top, left, ph, pw, g, x):
-    n, c, di, dj = _first_max(x, win, ph, pw, unravel=(pw, ph))
-    dx[n, c, np.minimum(top + di, x.shape[2] - 1), np.minimum(left + dj, x.shape[3] - 1)] += g
-
-
 def _route_ties(dx, win, top, left, ph, pw, g, x):
     w = x[win]
     dx[win] += (w == w.max(axis=(2, 3), keepdims=True)) * g[:, :, None, None]
@@ -181,9 +176,6 @@ CATALOG.entry("max_pool_backward_naive.assign_not_add", "max pooling backward th
 CATALOG.entry("max_pool_backward_naive.no_window_offset", "max pooling backward that forgets the window's offset",
               "argmax gives a position inside the window; where does the window start in x?",
               ("max_pool_naive.numgrad", "max_pool_naive.reference_stride"))(lambda dout, cache: _pool_back(dout, cache, route=_route_no_offset))
-CATALOG.entry("max_pool_backward_naive.unravel_swapped", "max pooling backward that unravels the argmax with (pool_width, pool_height)",
-              "The window's shape is (height, width).", ("max_pool_naive.reference_stride",)
-              )(lambda dout, cache: _pool_back(dout, cache, route=_route_swapped))
 CATALOG.entry("max_pool_backward_naive.all_ties", "max pooling backward that sends the gradient to every tied maximum",
               "With ties, the whole gradient goes to one position: the first maximum.", ("max_pool_backward_naive.ties",)
               )(lambda dout, cache: _pool_back(dout, cache, route=_route_ties))

@@ -41,7 +41,8 @@ def _affine_reshape_transposed(x, w, b):
        "Look for a cast (astype(float), np.float64, np.array(..., dtype=float)) in your forward pass.",
        ("affine.dtype_preserved",))
 def _affine_float64(x, w, b):
-    return affine_forward(x.astype(np.float64), w, b)
+    out, _ = affine_forward(x.astype(np.float64), w, b)
+    return out, (x, w)
 
 
 @entry("affine_backward.db_wrong_axis", "an affine backward pass that sums dout over the outputs for db",
@@ -356,7 +357,10 @@ CATALOG.entry("layernorm_forward.unbiased_var", "layer norm with the unbiased va
 @entry("layernorm_forward.float64", "layer norm computed in float64 whatever the input dtype",
        "A float64 value (np.array(eps), astype(float)) mixed into float32 arrays upcasts them.", ("layernorm.dtype_preserved",))
 def _ln_float64(x, gamma, beta, ln_param):
-    return layernorm_forward(x.astype(np.float64), gamma, beta, ln_param)
+    x_mu = x - x.mean(axis=1, keepdims=True)
+    inv_std = 1.0 / np.sqrt((x_mu ** 2).mean(axis=1, keepdims=True) + np.array(ln_param.get("eps", 1e-5)))
+    x_hat = x_mu * inv_std
+    return gamma * x_hat + beta, (x_hat, inv_std, gamma)
 
 
 def _ln_back(dout, cache, *, axis=1, param_axis=0):

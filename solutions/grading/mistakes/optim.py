@@ -22,11 +22,11 @@ def _defaults(w, config, **defaults):
 
 # ----------------------------------------------------------------------------- sgd with momentum
 
-def _momentum(w, dw, config, *, sign=-1.0, store=True, stored_sign=1.0):
+def _momentum(w, dw, config, *, sign=-1.0, store=True):
     c = _defaults(w, config, learning_rate=1e-2, momentum=0.9, velocity=np.zeros_like(w))
     v = c["momentum"] * c["velocity"] + sign * c["learning_rate"] * dw
     if store:
-        c["velocity"] = stored_sign * v
+        c["velocity"] = v
     return w + v, c
 
 
@@ -36,9 +36,16 @@ CATALOG.entry("sgd_momentum.ascends", "momentum that adds the gradient step (gra
 CATALOG.entry("sgd_momentum.velocity_not_stored", "momentum whose new velocity is never written back into config",
               "config carries the state from one step to the next.", ("sgd_momentum.fixed", "sgd_momentum.reference")
               )(lambda w, dw, config=None: _momentum(w, dw, config, store=False))
-CATALOG.entry("sgd_momentum.velocity_sign", "momentum that stores the velocity with the opposite sign",
-              "Compare what you store in config['velocity'] with the v of the docstring's formula.",
-              ("sgd_momentum.fixed",))(lambda w, dw, config=None: _momentum(w, dw, config, stored_sign=-1.0))
+
+
+@entry("sgd_momentum.velocity_sign", "momentum with the velocity's sign flipped (v = mu * v + lr * dw, then w - v)",
+       "Compare what you store in config['velocity'] with the v of the docstring's formula.",
+       ("sgd_momentum.fixed", "sgd_momentum.reference"))
+def _momentum_sign(w, dw, config=None):
+    c = _defaults(w, config, learning_rate=1e-2, momentum=0.9, velocity=np.zeros_like(w))
+    v = c["momentum"] * c["velocity"] + c["learning_rate"] * dw
+    c["velocity"] = v
+    return w - v, c
 
 
 @entry("sgd_momentum.updates_in_place", "momentum that updates the caller's w in place (w += v)",
