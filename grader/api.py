@@ -13,7 +13,7 @@ from grader import __version__
 from grader import fixtures as fixture_store
 from grader.checks.kinds import Context, Verdict, run_check
 from grader.checks.spec import Check
-from grader.checks.registry import all_checks, instructor_rubric
+from grader.checks.registry import all_checks, instructor_rubric, mistake_catalog
 from grader.executor import LocalExecutor, WorkerExecutor
 from grader.isolation.policy import Isolation, choose
 from grader.sandbox import WorkerLimits
@@ -55,7 +55,7 @@ def _result(check: Check, verdict: Verdict, duration: float, output: str = "") -
     return CheckResult(
         id=check.id, functions=list(check.functions), kind=check.kind, score=score, max_score=check.points,
         status=verdict.status, message=verdict.message, visibility=check.visibility, condition=check.case.condition,
-        duration_s=round(duration, 4), details=verdict.details, output=output,
+        duration_s=round(duration, 4), details=verdict.details, output=output, mistake=verdict.mistake,
     )
 
 
@@ -160,7 +160,7 @@ def grade(*, submission: Path, out: Path | None = None, seed: int | None = None,
                 return ref_worker[0]
 
             ctx = Context(student=student, reference=reference_exec, reference_worker=reference_worker if ref_root else None,
-                          fixtures=fixture_store.load(), seed=seed, timeout=limits.per_call)
+                          fixtures=fixture_store.load(), seed=seed, timeout=limits.per_call, mistakes=mistake_catalog(ref_root))
             deadline = started + limits.total
             for check in selected:
                 t0 = time.perf_counter()
@@ -189,7 +189,7 @@ def grade(*, submission: Path, out: Path | None = None, seed: int | None = None,
     notes.insert(0, f"Isolation: {iso.describe()}.")
     if ref_root is None:
         notes.append("Checks that need the reference solutions were skipped, and hidden checks were not run: "
-                     "they run at official grading.")
+                     "they run at official grading, which also names the likely mistake behind a failed check.")
     report = Report(
         submission=str(submission), score=round(sum(r.score for r in results), 4),
         max_score=round(sum(r.max_score for r in results if r.status != "skipped"), 4), seed=seed,

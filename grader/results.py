@@ -34,6 +34,9 @@ class CheckResult:
         Kind-specific figures (timings, ratios, accuracies).
     output : str
         What the student's code printed during the check (capped).
+    mistake : str or None
+        Id of the known mistake the student's results match (failed checks,
+        official grading only); its explanation and hint are in ``message``.
     """
 
     id: str
@@ -48,6 +51,7 @@ class CheckResult:
     duration_s: float = 0.0
     details: dict[str, Any] = field(default_factory=dict)
     output: str = ""
+    mistake: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -7,6 +7,7 @@ Each file of ``tests/bugs/`` is one bug variant of one student function::
     FAILS = ("relu.inputs_unmodified",)   # check ids this variant must fail
     PASSES = ("relu.numgrad",)            # optional: check ids that must still pass
     XFAIL = "why"                         # optional: a known grader weakness (strict xfail)
+    MISTAKE = "relu_backward.inplace_dout"  # optional: the catalog entry failed checks must name
 
     # --- patch ---
     def relu_backward(dout, cache):       # replacement definitions, appended to
@@ -14,7 +15,8 @@ Each file of ``tests/bugs/`` is one bug variant of one student function::
 
 The file name is ``<function>__<short_id>.py``: ``<function>`` is the student
 function (or class) the variant breaks, and the message of every failed check
-must name it.  The harness copies the reference package, appends the part of
+must name it; with ``MISTAKE``, the failed checks that name a mistake
+(``solutions/grading/mistakes/``) must name that one, and at least one must.  The harness copies the reference package, appends the part of
 the file after ``# --- patch ---`` to ``TARGET`` (Python keeps the last
 definition; classes are patched by assigning methods), grades only the listed
 checks, and asserts the verdicts.  A last test asserts that every check id (public
@@ -41,12 +43,13 @@ from pathlib import Path
 import pytest
 
 from grader.api import grade
-from grader.checks.registry import all_checks
+from grader.checks.registry import all_checks, mistake_catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 BUGS_DIR = ROOT / "tests" / "bugs"
 REFERENCE = ROOT / "solutions"
 CHECKS = all_checks(REFERENCE)  # the public table and the hidden checks kept with the reference
+MISTAKE_IDS = {m.id for m in mistake_catalog(REFERENCE)}
 MARKER = "# --- patch ---"
 FAILED = {"failed", "error"}
 
@@ -63,6 +66,7 @@ class Bug:
     passes: tuple[str, ...]
     xfail: str | None
     patch: str
+    mistake: str | None = None
 
     @property
     def name(self) -> str:
@@ -82,7 +86,8 @@ def load_bug(path: Path) -> Bug:
     if not sep or not short:
         raise ValueError(f"{path.name}: expected <function>__<short_id>.py")
     return Bug(path=path, function=function, doc=(ns.get("__doc__") or "").strip(), target=ns["TARGET"],
-               fails=tuple(ns["FAILS"]), passes=tuple(ns.get("PASSES", ())), xfail=ns.get("XFAIL"), patch=patch)
+               fails=tuple(ns["FAILS"]), passes=tuple(ns.get("PASSES", ())), xfail=ns.get("XFAIL"), patch=patch,
+               mistake=ns.get("MISTAKE"))
 
 
 def bug_files() -> list[Path]:
@@ -144,10 +149,24 @@ def test_bug_file_is_well_formed(bug: Bug):
     unknown = [i for i in bug.fails + bug.passes if i not in ALL_IDS]
     assert not unknown, f"unknown check ids {unknown}"
     assert not set(bug.fails) & set(bug.passes)
+    if bug.mistake:
+        assert bug.mistake in MISTAKE_IDS, f"unknown mistake {bug.mistake}"
+        assert bug.mistake.partition(".")[0] == bug.function
     compile(bug.patch, str(bug.path), "exec")
     for cid in bug.fails:
         assert bug.function in ALL_IDS[cid].functions, (
             f"{cid} exercises {ALL_IDS[cid].functions}, not {bug.function}: its message would not name it")
+
+
+def mistake_problems(bug: Bug, report) -> list[str]:
+    """Failed checks that name another mistake than the bug's ``MISTAKE``, or none naming it at all."""
+    failed = [c for c in report.checks if c.id in bug.fails and c.status == "failed"]
+    if bug.mistake is None:
+        return []
+    wrong = [f"{c.id}: names {c.mistake}, expected {bug.mistake}" for c in failed if c.mistake not in (None, bug.mistake)]
+    if not any(c.mistake == bug.mistake for c in failed):
+        wrong.append(f"no failed check names {bug.mistake}: " + ", ".join(f"{c.id} names {c.mistake}" for c in failed))
+    return wrong
 
 
 def _timing_not_failed(report, bug: Bug) -> bool:
@@ -211,6 +230,7 @@ def test_bug_variant(request, tmp_path, bug: Bug):
         c = got[cid]
         if c.status != "passed":
             problems.append(f"{cid}: expected to pass, got {c.status}: {c.message[:300]}")
+    problems += mistake_problems(bug, report)
     assert not problems, f"{bug.name} ({bug.doc}):\n" + "\n".join(problems)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import statistics
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 import numpy as np
@@ -19,6 +19,7 @@ from grader.checks import programs as P
 from grader.checks.compare import Mismatch, compare_array
 from grader.checks.spec import LAYERS, Case, Check
 from grader.executor import Outcome
+from grader.mistakes.match import Recorder, can_name, explain, name_mistake
 
 
 @dataclass
@@ -28,6 +29,7 @@ class Verdict:
     status: str  # passed | failed | error | timeout | skipped
     message: str = ""
     details: dict[str, Any] = field(default_factory=dict)
+    mistake: str | None = None  # id of the catalog entry the student's results match
 
 
 @dataclass
@@ -48,6 +50,8 @@ class Context:
         Seed of this run; randomized inputs derive from it and the check id.
     timeout : float
         Wall-clock seconds allowed for one program.
+    mistakes : Catalog or None
+        Known wrong variants (with the reference only): failed checks name the one the student's results match.
     """
 
     student: Any
@@ -57,6 +61,7 @@ class Context:
     seed: int
     timeout: float = 20.0
     outputs: list[str] = field(default_factory=list)
+    mistakes: Any | None = None
 
 
 class CheckAbort(Exception):
@@ -612,8 +617,21 @@ ENGINES: dict[str, Callable[[Check, Context, bool], Verdict]] = {
 
 
 def run_check(check: Check, ctx: Context, hidden: bool) -> Verdict:
-    """Run one check; never raises for anything the submission does."""
+    """Run one check; never raises for anything the submission does.
+
+    With a catalog of mistakes (and the reference), the student's runs are
+    recorded, and a failed check names the catalog entry they match.
+    """
+    recorder = None
+    if ctx.mistakes is not None and ctx.reference is not None and can_name(check):
+        recorder = Recorder(ctx.student)
+        ctx = replace(ctx, student=recorder)  # same outputs list: printed output is still collected
     try:
-        return ENGINES[check.kind](check, ctx, hidden)
+        verdict = ENGINES[check.kind](check, ctx, hidden)
     except CheckAbort as abort:
-        return abort.verdict
+        verdict = abort.verdict
+    if recorder is not None and verdict.status == "failed":
+        mistake = name_mistake(check, recorder.runs, ctx.mistakes, ctx.reference.interp, recorder.inner, ctx.timeout)
+        if mistake is not None:
+            verdict = explain(verdict, mistake)
+    return verdict

@@ -2,6 +2,7 @@
 TARGET = "classifiers/fc_net.py"
 FAILS = ("fc_net.params",)
 PASSES = ("fc_net.initial_loss", "fc_net.numgrad", "fc_net.reference")
+MISTAKE = "FullyConnectedNet.init_random_biases"
 
 # --- patch ---
 def _init(self, hidden_dims, input_dim=3 * 32 * 32, num_classes=10, dropout=0.0,

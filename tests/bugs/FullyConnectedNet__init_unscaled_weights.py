@@ -2,6 +2,7 @@
 TARGET = "classifiers/fc_net.py"
 FAILS = ("fc_net.params", "fc_net.initial_loss")
 PASSES = ("fc_net.numgrad", "fc_net.reference", "fc_net.numgrad_batchnorm")
+MISTAKE = "FullyConnectedNet.init_unscaled_weights"
 
 # --- patch ---
 def _init(self, hidden_dims, input_dim=3 * 32 * 32, num_classes=10, dropout=0.0,

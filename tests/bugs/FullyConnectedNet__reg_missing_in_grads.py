@@ -2,6 +2,7 @@
 TARGET = "classifiers/fc_net.py"
 FAILS = ("fc_net.numgrad_reg", "fc_net.reference", "fc_net.numgrad_batchnorm")
 PASSES = ("fc_net.numgrad", "fc_net.initial_loss")
+MISTAKE = "FullyConnectedNet.reg_missing_in_grads"
 
 # --- patch ---
 _reference_loss = FullyConnectedNet.loss

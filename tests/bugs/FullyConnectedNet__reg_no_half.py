@@ -2,6 +2,7 @@
 TARGET = "classifiers/fc_net.py"
 FAILS = ("fc_net.numgrad_reg", "fc_net.reference", "fc_net.numgrad_batchnorm")
 PASSES = ("fc_net.numgrad", "fc_net.initial_loss", "fc_net.numgrad_layernorm")
+MISTAKE = "FullyConnectedNet.reg_no_half"
 
 # --- patch ---
 _reference_loss = FullyConnectedNet.loss

@@ -2,6 +2,7 @@
 TARGET = "classifiers/fc_net.py"
 FAILS = ("fc_net.reference",)
 PASSES = ("fc_net.numgrad_reg", "fc_net.numgrad", "fc_net.initial_loss")
+MISTAKE = "FullyConnectedNet.reg_on_biases"
 
 # --- patch ---
 _reference_loss = FullyConnectedNet.loss

@@ -2,6 +2,7 @@
 TARGET = "classifiers/fc_net.py"
 FAILS = ("fc_net.scores",)
 PASSES = ("fc_net.reference", "fc_net.numgrad", "fc_net.overfit")
+MISTAKE = "FullyConnectedNet.scores_are_probabilities"
 
 # --- patch ---
 

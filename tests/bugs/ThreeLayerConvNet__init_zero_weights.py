@@ -2,6 +2,7 @@
 TARGET = "classifiers/cnn.py"
 FAILS = ("cnn.params", "cnn.overfit")
 PASSES = ("cnn.initial_loss", "cnn.numgrad", "cnn.reference")
+MISTAKE = "ThreeLayerConvNet.init_zero_weights"
 
 # --- patch ---
 def _init(self, input_dim=(3, 32, 32), num_filters=32, filter_size=7, hidden_dim=100,

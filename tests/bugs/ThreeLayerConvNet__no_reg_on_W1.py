@@ -2,6 +2,7 @@
 TARGET = "classifiers/cnn.py"
 FAILS = ("cnn.reference",)
 PASSES = ("cnn.numgrad", "cnn.initial_loss", "cnn.params")
+MISTAKE = "ThreeLayerConvNet.no_reg_on_W1"
 
 # --- patch ---
 def _loss(self, X, y=None):

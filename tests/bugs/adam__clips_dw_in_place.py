@@ -1,6 +1,7 @@
 """adam clips the gradient in place (np.clip(dw, ..., out=dw)), changing the caller's dw."""
 TARGET = "optim.py"
 FAILS = ("adam.inputs_unmodified",)
+MISTAKE = "adam.clips_dw_in_place"
 
 # --- patch ---
 def adam(w, dw, config=None):

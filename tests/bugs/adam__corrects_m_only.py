@@ -1,6 +1,7 @@
 """adam bias-corrects the first moment but not the second."""
 TARGET = "optim.py"
 FAILS = ("adam.fixed", "adam.reference", "adam.first_step")
+MISTAKE = "adam.corrects_m_only"
 
 # --- patch ---
 def adam(w, dw, config=None):

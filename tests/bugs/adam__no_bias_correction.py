@@ -1,6 +1,7 @@
 """adam steps with the raw moments m and v (no bias correction)."""
 TARGET = "optim.py"
 FAILS = ("adam.fixed", "adam.reference", "adam.first_step")
+MISTAKE = "adam.no_bias_correction"
 
 # --- patch ---
 def adam(w, dw, config=None):

@@ -1,6 +1,7 @@
 """adam bias-corrects with the old t and increments it afterwards (the first step divides by 1 - beta**0 = 0)."""
 TARGET = "optim.py"
 FAILS = ("adam.fixed", "adam.reference", "adam.first_step")
+MISTAKE = "adam.t_incremented_after"
 
 # --- patch ---
 def adam(w, dw, config=None):

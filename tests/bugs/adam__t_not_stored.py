@@ -1,6 +1,7 @@
 """adam uses t + 1 for the step but never stores it back: every step is corrected as the first one."""
 TARGET = "optim.py"
 FAILS = ("adam.fixed", "adam.reference", "adam.first_step")
+MISTAKE = "adam.t_not_stored"
 
 # --- patch ---
 def adam(w, dw, config=None):

@@ -2,6 +2,7 @@
 TARGET = "layers.py"
 FAILS = ("affine.numgrad", "affine.reference", "affine.reference_n1")
 PASSES = ("affine_forward.fixed", "affine.inputs_unmodified")
+MISTAKE = "affine_backward.db_wrong_axis"
 
 # --- patch ---
 def affine_backward(dout, cache):

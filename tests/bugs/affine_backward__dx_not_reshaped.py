@@ -2,6 +2,7 @@
 TARGET = "layers.py"
 FAILS = ("affine.numgrad", "affine.reference")
 PASSES = ("affine.reference_n1", "affine_forward.fixed")
+MISTAKE = "affine_backward.dx_not_reshaped"
 
 # --- patch ---
 def affine_backward(dout, cache):

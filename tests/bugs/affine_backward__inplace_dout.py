@@ -2,6 +2,7 @@
 TARGET = "layers.py"
 FAILS = ("affine.inputs_unmodified", "affine.numgrad", "affine.reference")
 PASSES = ("affine_forward.fixed", "affine.reference_n1", "affine.dtype_preserved")
+MISTAKE = "affine_backward.inplace_dout"
 
 # --- patch ---
 def affine_backward(dout, cache):

@@ -2,6 +2,7 @@
 TARGET = "layers.py"
 FAILS = ("affine.dtype_preserved",)
 PASSES = ("affine_forward.fixed", "affine.numgrad", "affine.reference", "affine.inputs_unmodified")
+MISTAKE = "affine_forward.float64"
 
 # --- patch ---
 def affine_forward(x, w, b):

@@ -2,6 +2,7 @@
 TARGET = "layers.py"
 FAILS = ("affine_forward.fixed", "affine.numgrad", "affine.reference", "affine.reference_n1")
 PASSES = ("affine.inputs_unmodified", "affine.dtype_preserved")
+MISTAKE = "affine_forward.no_bias"
 
 # --- patch ---
 def affine_forward(x, w, b):

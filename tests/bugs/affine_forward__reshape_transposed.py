@@ -2,6 +2,7 @@
 TARGET = "layers.py"
 FAILS = ("affine_forward.fixed", "affine.numgrad", "affine.reference")
 PASSES = ("affine.reference_n1",)
+MISTAKE = "affine_forward.reshape_transposed"
 
 # --- patch ---
 def affine_forward(x, w, b):

@@ -2,6 +2,7 @@
 TARGET = "layers.py"
 FAILS = ("batchnorm_backward.numgrad", "batchnorm_backward.reference")
 PASSES = ("batchnorm_backward_alt.numgrad", "batchnorm_backward_alt.reference")
+MISTAKE = "batchnorm_backward.missing_dmean"
 
 # --- patch ---
 def batchnorm_backward(dout, cache):

@@ -2,6 +2,7 @@
 TARGET = "layers.py"
 FAILS = ("batchnorm_backward_alt.numgrad", "batchnorm_backward_alt.reference")
 PASSES = ("batchnorm_backward.numgrad", "batchnorm_backward.reference")
+MISTAKE = "batchnorm_backward_alt.missing_xhat_term"
 
 # --- patch ---
 def batchnorm_backward_alt(dout, cache):

@@ -2,6 +2,7 @@
 TARGET = "layers.py"
 FAILS = ("batchnorm_forward.invalid_mode",)
 PASSES = ("batchnorm_forward.fixed", "batchnorm_forward.test_mode")
+MISTAKE = "batchnorm_forward.mode_keyerror"
 
 # --- patch ---
 _reference_batchnorm_forward = batchnorm_forward

@@ -2,6 +2,7 @@
 TARGET = "layers.py"
 FAILS = ("conv_naive.numgrad", "conv_naive.reference", "conv_naive.reference_n1")
 PASSES = ("conv_forward_naive.fixed",)
+MISTAKE = "conv_backward_naive.db_wrong_axes"
 
 # --- patch ---
 _reference_conv_backward_naive = conv_backward_naive

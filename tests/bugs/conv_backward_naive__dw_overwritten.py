@@ -1,6 +1,7 @@
 """conv_backward_naive assigns dw (=) at every output position instead of accumulating (+=)."""
 TARGET = "layers.py"
 FAILS = ("conv_naive.numgrad", "conv_naive.reference", "conv_naive.reference_n1")
+MISTAKE = "conv_backward_naive.dw_overwritten"
 
 # --- patch ---
 def conv_backward_naive(dout, cache):

@@ -2,6 +2,7 @@
 TARGET = "layers.py"
 FAILS = ("conv_naive.inputs_unmodified",)
 PASSES = ("conv_naive.numgrad", "conv_naive.reference", "conv_naive.reference_n1")
+MISTAKE = "conv_backward_naive.dx_in_x_buffer"
 
 # --- patch ---
 def conv_backward_naive(dout, cache):

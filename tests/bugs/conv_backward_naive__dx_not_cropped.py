@@ -2,6 +2,7 @@
 TARGET = "layers.py"
 FAILS = ("conv_naive.numgrad", "conv_naive.reference")
 PASSES = ("conv_naive.reference_n1", "conv_naive.inputs_unmodified")
+MISTAKE = "conv_backward_naive.dx_not_cropped"
 
 # --- patch ---
 def conv_backward_naive(dout, cache):

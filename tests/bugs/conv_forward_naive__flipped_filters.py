@@ -1,6 +1,7 @@
 """conv_forward_naive flips the filters (true convolution) instead of cross-correlating."""
 TARGET = "layers.py"
 FAILS = ("conv_forward_naive.fixed", "conv_naive.numgrad", "conv_naive.reference", "conv_naive.reference_n1")
+MISTAKE = "conv_forward_naive.flipped_filters"
 
 # --- patch ---
 def conv_forward_naive(x, w, b, conv_param):

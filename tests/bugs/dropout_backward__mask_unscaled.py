@@ -2,6 +2,7 @@
 TARGET = "layers.py"
 FAILS = ("dropout.backward_mask",)
 PASSES = ("dropout.rate", "dropout.scaling", "dropout.test_identity")
+MISTAKE = "dropout_backward.mask_unscaled"
 
 # --- patch ---
 def dropout_backward(dout, cache):

@@ -2,6 +2,7 @@
 TARGET = "layers.py"
 FAILS = ("dropout.rate", "dropout.scaling")
 PASSES = ("dropout.independent", "dropout.test_identity", "dropout.backward_mask")
+MISTAKE = "dropout_forward.keep_prob"
 
 # --- patch ---
 def dropout_forward(x, dropout_param):

@@ -2,6 +2,7 @@
 TARGET = "layers.py"
 FAILS = ("dropout.scaling",)
 PASSES = ("dropout.rate", "dropout.independent", "dropout.test_identity", "dropout.backward_mask")
+MISTAKE = "dropout_forward.keep_prob_scale"
 
 # --- patch ---
 def dropout_forward(x, dropout_param):

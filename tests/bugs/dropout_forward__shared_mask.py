@@ -2,6 +2,7 @@
 TARGET = "layers.py"
 FAILS = ("dropout.independent",)
 PASSES = ("dropout.test_identity", "dropout.backward_mask")
+MISTAKE = "dropout_forward.shared_mask"
 
 # --- patch ---
 def dropout_forward(x, dropout_param):

@@ -2,6 +2,7 @@
 TARGET = "layers.py"
 FAILS = ("dropout.test_identity",)
 PASSES = ("dropout.rate", "dropout.scaling", "dropout.independent", "dropout.backward_mask")
+MISTAKE = "dropout_forward.test_scales"
 
 # --- patch ---
 def dropout_forward(x, dropout_param):

@@ -2,6 +2,7 @@
 TARGET = "layers.py"
 FAILS = ("layernorm_forward.fixed", "layernorm.numgrad", "layernorm.reference")
 PASSES = ("layernorm.dtype_preserved",)
+MISTAKE = "layernorm_forward.batch_axis"
 
 # --- patch ---
 def layernorm_forward(x, gamma, beta, ln_param):

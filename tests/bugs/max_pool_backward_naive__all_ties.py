@@ -1,6 +1,7 @@
 """max_pool_backward_naive routes the gradient to every position equal to the window max (ties share it) (seed 002)."""
 TARGET = "layers.py"
 FAILS = ('max_pool_backward_naive.ties',)
+MISTAKE = "max_pool_backward_naive.all_ties"
 
 # --- patch ---
 def max_pool_backward_naive(dout, cache):

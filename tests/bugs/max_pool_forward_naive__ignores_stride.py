@@ -2,6 +2,7 @@
 TARGET = "layers.py"
 FAILS = ("max_pool_forward_naive.fixed", "max_pool_naive.numgrad", "max_pool_naive.reference_stride")
 PASSES = ("max_pool_naive.reference_overlap",)
+MISTAKE = "max_pool_forward_naive.ignores_stride"
 
 # --- patch ---
 def max_pool_forward_naive(x, pool_param):

@@ -2,6 +2,7 @@
 TARGET = "layers.py"
 FAILS = ("relu.numgrad", "relu.reference")
 PASSES = ("relu_forward.fixed", "relu.inputs_unmodified")
+MISTAKE = "relu_backward.mask_on_dout"
 
 # --- patch ---
 def relu_backward(dout, cache):

@@ -2,6 +2,7 @@
 TARGET = "layers.py"
 FAILS = ("relu.dtype_preserved",)
 PASSES = ("relu_forward.fixed", "relu.numgrad", "relu.reference", "relu.inputs_unmodified")
+MISTAKE = "relu_forward.float64_mask"
 
 # --- patch ---
 def relu_forward(x):

@@ -2,6 +2,7 @@
 TARGET = "layers.py"
 FAILS = ("relu.inputs_unmodified",)
 PASSES = ("relu_forward.fixed", "relu.numgrad", "relu.reference", "relu.dtype_preserved")
+MISTAKE = "relu_forward.inplace"
 
 # --- patch ---
 def relu_forward(x):

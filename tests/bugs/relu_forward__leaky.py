@@ -2,6 +2,7 @@
 TARGET = "layers.py"
 FAILS = ("relu_forward.fixed", "relu.numgrad", "relu.reference")
 PASSES = ("relu.inputs_unmodified", "relu.dtype_preserved")
+MISTAKE = "relu_forward.leaky"
 
 # --- patch ---
 def relu_forward(x):

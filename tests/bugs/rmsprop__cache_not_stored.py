@@ -1,6 +1,7 @@
 """rmsprop updates a local cache but leaves config['cache'] at its old value."""
 TARGET = "optim.py"
 FAILS = ("rmsprop.fixed", "rmsprop.reference")
+MISTAKE = "rmsprop.cache_not_stored"
 
 # --- patch ---
 def rmsprop(w, dw, config=None):

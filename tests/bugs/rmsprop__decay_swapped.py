@@ -1,6 +1,7 @@
 """rmsprop swaps the decay weights: cache = (1 - d) * cache + d * dw**2."""
 TARGET = "optim.py"
 FAILS = ("rmsprop.fixed", "rmsprop.reference")
+MISTAKE = "rmsprop.decay_swapped"
 
 # --- patch ---
 def rmsprop(w, dw, config=None):

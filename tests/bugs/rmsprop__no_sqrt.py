@@ -1,6 +1,7 @@
 """rmsprop divides by the cache itself instead of its square root."""
 TARGET = "optim.py"
 FAILS = ("rmsprop.fixed", "rmsprop.reference")
+MISTAKE = "rmsprop.no_sqrt"
 
 # --- patch ---
 def rmsprop(w, dw, config=None):

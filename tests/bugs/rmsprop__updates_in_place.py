@@ -2,6 +2,7 @@
 TARGET = "optim.py"
 FAILS = ("rmsprop.inputs_unmodified",)
 PASSES = ("rmsprop.fixed",)
+MISTAKE = "rmsprop.updates_in_place"
 
 # --- patch ---
 def rmsprop(w, dw, config=None):

@@ -1,6 +1,7 @@
 """sgd_momentum adds the gradient step (v = mu v + lr dw; w += v): gradient ascent."""
 TARGET = "optim.py"
 FAILS = ("sgd_momentum.fixed", "sgd_momentum.reference")
+MISTAKE = "sgd_momentum.ascends"
 
 # --- patch ---
 def sgd_momentum(w, dw, config=None):

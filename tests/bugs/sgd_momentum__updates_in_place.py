@@ -2,6 +2,7 @@
 TARGET = "optim.py"
 FAILS = ('sgd_momentum.inputs_unmodified',)
 PASSES = ("sgd_momentum.fixed",)
+MISTAKE = "sgd_momentum.updates_in_place"
 
 # --- patch ---
 def sgd_momentum(w, dw, config=None):

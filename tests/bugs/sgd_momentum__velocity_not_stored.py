@@ -1,6 +1,7 @@
 """sgd_momentum computes the new velocity but never writes it back into config (no momentum across steps)."""
 TARGET = "optim.py"
 FAILS = ("sgd_momentum.fixed", "sgd_momentum.reference")
+MISTAKE = "sgd_momentum.velocity_not_stored"
 
 # --- patch ---
 def sgd_momentum(w, dw, config=None):

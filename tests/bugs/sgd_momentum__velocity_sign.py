@@ -1,6 +1,7 @@
 """sgd_momentum stores the velocity with the opposite sign (v = mu v + lr dw; w -= v): same w, wrong config['velocity']."""
 TARGET = "optim.py"
 FAILS = ("sgd_momentum.fixed", "sgd_momentum.reference")
+MISTAKE = "sgd_momentum.velocity_sign"
 
 # --- patch ---
 def sgd_momentum(w, dw, config=None):

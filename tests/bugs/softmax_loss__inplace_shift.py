@@ -2,6 +2,7 @@
 TARGET = "layers.py"
 FAILS = ("softmax_loss.inputs_unmodified",)
 PASSES = ("softmax_loss.fixed", "softmax_loss.numgrad", "softmax_loss.reference", "softmax_loss.large_logits")
+MISTAKE = "softmax_loss.inplace_shift"
 
 # --- patch ---
 def softmax_loss(x, y):

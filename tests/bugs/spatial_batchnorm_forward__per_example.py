@@ -1,6 +1,7 @@
 """spatial_batchnorm_forward normalizes each example's channel over H, W only (instance norm), not over the batch."""
 TARGET = "layers.py"
 FAILS = ("spatial_batchnorm_forward.fixed", "spatial_batchnorm.numgrad", "spatial_batchnorm.reference")
+MISTAKE = "spatial_batchnorm_forward.per_example"
 
 # --- patch ---
 _reference_spatial_batchnorm_forward = spatial_batchnorm_forward

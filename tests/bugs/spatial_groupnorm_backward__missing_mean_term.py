@@ -1,6 +1,7 @@
 """spatial_groupnorm_backward forgets the -sum(dx_hat) term (the gradient through the group mean)."""
 TARGET = "layers.py"
 FAILS = ("spatial_groupnorm.numgrad", "spatial_groupnorm.reference")
+MISTAKE = "spatial_groupnorm_backward.missing_mean_term"
 
 # --- patch ---
 def spatial_groupnorm_backward(dout, cache):

@@ -1,6 +1,7 @@
 """spatial_groupnorm_forward normalizes over all channels of an example (layer norm), ignoring G."""
 TARGET = "layers.py"
 FAILS = ("spatial_groupnorm_forward.fixed", "spatial_groupnorm.numgrad", "spatial_groupnorm.reference")
+MISTAKE = "spatial_groupnorm_forward.ignores_groups"
 
 # --- patch ---
 def spatial_groupnorm_forward(x, gamma, beta, G, gn_param):

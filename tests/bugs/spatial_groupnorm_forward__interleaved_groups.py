@@ -1,6 +1,7 @@
 """spatial_groupnorm_forward groups channels non-consecutively (reshape (N, C//G, G, ...): channel c goes to group c % G)."""
 TARGET = "layers.py"
 FAILS = ("spatial_groupnorm_forward.fixed", "spatial_groupnorm.numgrad", "spatial_groupnorm.reference")
+MISTAKE = "spatial_groupnorm_forward.interleaved_groups"
 
 # --- patch ---
 _reference_spatial_groupnorm_forward = spatial_groupnorm_forward

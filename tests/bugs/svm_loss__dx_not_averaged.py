@@ -1,6 +1,7 @@
 """svm_loss forgets to divide dx by N."""
 TARGET = "layers.py"
 FAILS = ("svm_loss.fixed", "svm_loss.numgrad", "svm_loss.reference")
+MISTAKE = "svm_loss.dx_not_averaged"
 
 # --- patch ---
 def svm_loss(x, y):
