@@ -77,6 +77,9 @@ def test_only_the_grader_and_the_fast_layers_are_shipped(built):
     assert {t for t in wheel_tops if not t.endswith(".dist-info")} == {"grader", "nnfast"}
     assert any(n.endswith("grader/rubric.toml") for n in files) and any(n.endswith("fixtures/expected.npz") for n in files)
     assert not any(n.endswith("grading/rubric.toml") or "hidden_checks" in n for n in files)
+    # every package of the grader is shipped (a missing one breaks the students' install at import time)
+    packages = {str(d.relative_to(ROOT)) for d in (ROOT / "grader").rglob("__init__.py")}
+    assert {f"wheel:{p}" for p in packages} <= set(files), sorted(p for p in packages if f"wheel:{p}" not in files)
     # the sdist must let pip compile the fast layers on the student's machine
     assert any(n.startswith("sdist:") and n.endswith("ext/nnfast/_im2col.pyx") for n in files)
     assert any(n.startswith("sdist:") and n.endswith("ext/nnfast/_pool.pyx") for n in files)

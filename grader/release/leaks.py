@@ -56,13 +56,15 @@ def secrets(root: Path) -> set[str]:
 
     A solution line is public only if the starter has it too (provided code
     that happens to repeat it); a line of an instructor-only grading file is
-    public if the starter or the grader's own sources have it (the imports and
-    helpers hidden check rows share with the public table).
+    public if the starter, the notebooks or the grader's own sources have it
+    (the imports and helpers hidden check rows share with the public table,
+    the calls of the layers a mistake variant shares with a notebook).
     """
     root = Path(root)
     starter = _lines_of(c.decode("utf-8", "replace") for c in render_tree(root / "solutions").values())
     grader = _lines_of(p.read_text(encoding="utf-8", errors="replace") for p in sorted((root / "grader").rglob("*"))
                        if p.is_file() and p.suffix in (".py", ".toml", ".json"))
+    grader |= _lines_of(_text(p.name, p.read_bytes()) for p in sorted((root / "notebooks").glob("*.ipynb")))
     found = set()
     for block in all_blocks(root / "solutions"):
         found |= _distinctive(block.code.splitlines()) - starter
