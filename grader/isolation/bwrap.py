@@ -44,6 +44,19 @@ def probe() -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def supports_size() -> bool:
+    """Whether this bubblewrap caps a tmpfs with ``--size`` (0.7.0 and later; Ubuntu 22.04 has 0.6.1)."""
+    exe = bwrap_path()
+    try:
+        done = subprocess.run([exe, *system_binds(), "--unshare-all", "--die-with-parent", "--uid", str(NOBODY),
+                               "--gid", str(NOBODY), "--size", str(2**20), "--tmpfs", "/tmp", "--", "/bin/true"],
+                              capture_output=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired, TypeError):
+        return False
+    return done.returncode == 0
+
+
 def system_binds() -> list[str]:
     args: list[str] = []
     for d in SYSTEM_DIRS:
@@ -83,7 +96,8 @@ def command(inner: list[str], *, readable: list[Path], writable: list[Path], cwd
     if share_net:
         args.append("--share-net")
     args += system_binds()
-    args += ["--proc", "/proc", "--dev", "/dev", "--size", str(tmp_bytes), "--tmpfs", "/tmp"]
+    # without --size (old bubblewrap) /tmp is uncapped in total; RLIMIT_FSIZE still caps every file
+    args += ["--proc", "/proc", "--dev", "/dev", *(["--size", str(tmp_bytes)] if supports_size() else []), "--tmpfs", "/tmp"]
     system = [Path(d) for d in SYSTEM_DIRS] + [Path("/etc")]
     for root in minimal_roots([p for p in readable if Path(p).exists()]):
         if not _covered(root, system):
