@@ -21,7 +21,7 @@ def stale(*, root: Path, gradescope: Path | None) -> list[str]:
     from grader.release.handout import stale_sources
 
     out = [f"{rel} is out of date" for rel in stale_sources(root)]
-    if gradescope is not None and (gradescope / "autograder").exists():
+    if gradescope is not None and ((gradescope / "autograder").exists() or (gradescope / "autograder.zip").exists()):
         out += [f"Gradescope bundle: {reason}" for reason in check_bundle(root=root, bundle=gradescope)]
     return out
 
@@ -62,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"wrote {line}")
     except ReleaseError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - an instructor's command: one line, not a traceback
+        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
     return 0
 

@@ -65,23 +65,37 @@ def _run_autograder(root: Path, *args: str, python: str = sys.executable) -> dic
     return json.loads((root / "results" / "results.json").read_text())
 
 
+def _strict_or_skip() -> None:
+    from grader.isolation.policy import IsolationError, choose
+
+    try:
+        choose("strict")
+    except IsolationError:
+        pytest.skip("no strict sandbox on this machine: the bundle's autograder refuses to grade (tested below)")
+
+
 def test_run_autograder_grades_with_the_hidden_checks(bundle, tmp_path):
+    _strict_or_skip()
     root = _autograder_root(bundle, tmp_path, ROOT / "examples" / "submission")
     results = _run_autograder(root, "--no-notebooks")
     tests = results["tests"]
     hidden = [t for t in tests if t["visibility"] != "visible"]
     assert hidden, "the bundle's reference must bring the hidden checks"
-    assert all(t["status"] != "skipped" for t in tests if "[reference]" in t["name"])
+    report = json.loads((root / "results" / "report" / "report.json").read_text())
+    assert report["isolation"] == "strict"
+    assert not [c["id"] for c in report["checks"] if c["status"] == "skipped"], "every check runs with the reference"
     # the example submission's three planted bugs cost points; the rest pass
     failed = {t["name"].split(" ")[0] for t in tests if t["score"] < t["max_score"]}
     assert any(n.startswith("relu") for n in failed) and any(n.startswith("dropout") for n in failed)
     assert any(n.startswith("softmax") for n in failed)
     assert 0 < results["score"] < sum(t["max_score"] for t in tests)
-    report = json.loads((root / "results" / "report" / "report.json").read_text())
     assert report["reference"] is True and report["score"] == pytest.approx(results["score"])
+    # the planted bugs are named at official grading
+    assert any(c.get("mistake") for c in report["checks"] if c["status"] == "failed")
 
 
 def test_run_autograder_always_writes_results(bundle, tmp_path):
+    _strict_or_skip()
     # an upload without the package: a clear message, not a crash
     empty = tmp_path / "empty"
     (empty / "stuff").mkdir(parents=True)
@@ -91,15 +105,34 @@ def test_run_autograder_always_writes_results(bundle, tmp_path):
     # an image whose setup failed (no Python): still a results.json that says so
     results = _run_autograder(_autograder_root(bundle, tmp_path / "b", ROOT / "examples" / "submission"), python="/nonexistent/python")
     assert results["score"] == 0 and "could not run" in results["output"]
+    # a stale results.json from an earlier run is never taken for this one
+    root = _autograder_root(bundle, tmp_path / "c", ROOT / "examples" / "submission")
+    (root / "results").mkdir()
+    (root / "results" / "results.json").write_text('{"score": 100, "tests": []}')
+    results = _run_autograder(root, python="/nonexistent/python")
+    assert results["score"] == 0
+
+
+def test_without_a_sandbox_the_autograder_grades_nothing_and_says_why(bundle, tmp_path, monkeypatch):
+    from grader.release.autograder import run
+
+    import grader.isolation.policy as policy
+
+    root = _autograder_root(bundle, tmp_path, ROOT / "examples" / "submission")
+
+    def refuse(mode=None):
+        raise policy.IsolationError("neither bubblewrap nor Landlock works here (test)")
+
+    monkeypatch.setattr(policy, "choose", refuse)
+    assert run(root=root, extra_args=["--no-notebooks"]) == 2
+    results = json.loads((root / "results" / "results.json").read_text())
+    assert results["score"] == 0 and results["tests"] == []
+    assert "sandbox could not be set up" in results["output"] and "(test)" in results["output"]
+    assert not (root / "results" / "report").exists()
 
 
 def test_student_code_cannot_read_the_bundled_reference(bundle, tmp_path):
-    from grader.isolation.policy import IsolationError, choose
-
-    try:
-        choose("strict")
-    except IsolationError:
-        pytest.skip("no strict sandbox on this machine")
+    _strict_or_skip()
     submission = tmp_path / "hostile"
     shutil.copytree(ROOT / "starter" / "nnlayers", submission / "nnlayers")
     root = tmp_path / "ag"
@@ -138,7 +171,19 @@ def test_a_changed_source_makes_the_bundle_stale(course_copy, tmp_path, capsys):
     capsys.readouterr()
     assert main(["gradescope", "--root", str(course_copy), "--out", str(out), "--check"]) == 1
     assert "stale: solutions/grading/rubric.toml" in capsys.readouterr().out
-    assert check_bundle(root=course_copy, bundle=tmp_path / "none") == [f"no bundle at {tmp_path / 'none'} ({tmp_path / 'none' / 'autograder' / MANIFEST} is missing)"]
+    assert check_bundle(root=course_copy, bundle=tmp_path / "none") == [f"no bundle at {tmp_path / 'none'} ({tmp_path / 'none' / 'autograder.zip'} is missing)"]
+    # the zip is what is uploaded: a folder without it, or a zip that disagrees with it, is stale
+    rubric.write_text(rubric.read_text().replace("\n# a changed weight\n", ""))
+    assert check_bundle(root=course_copy, bundle=out) == []
+    (out / "autograder" / MANIFEST).write_text((out / "autograder" / MANIFEST).read_text().replace('"grader_version"', '"grader_version_"'))
+    assert check_bundle(root=course_copy, bundle=out) == [f"{out / 'autograder'} does not match autograder.zip (rebuild both)"]
+    (out / "autograder.zip").unlink()
+    assert "autograder.zip is missing" in check_bundle(root=course_copy, bundle=out)[0]
+    (out / "autograder.zip").write_bytes(b"not a zip")
+    assert "not a readable bundle" in check_bundle(root=course_copy, bundle=out)[0]
+    with zipfile.ZipFile(out / "autograder.zip", "w") as zf:
+        zf.writestr(MANIFEST, json.dumps({"sources": ["a", "list"]}))
+    assert check_bundle(root=course_copy, bundle=out) == [f"{out / 'autograder.zip'}!{MANIFEST} is not a bundle manifest"]
 
 
 def test_one_command_regenerates_starter_fixtures_and_bundle(course_copy, capsys):

@@ -27,13 +27,17 @@ from grader.starter import all_blocks
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def independent_secrets() -> set[str]:
+def independent_secrets(root: Path = ROOT) -> set[str]:
     """Solution-block lines and hidden rows, computed here without the grader's scanner."""
     lines = set()
-    for block in all_blocks(ROOT / "solutions"):
+    for block in all_blocks(root / "solutions"):
         lines |= {ln.strip() for ln in block.code.splitlines() if len(ln.strip()) > 30 and not ln.strip().startswith("#")}
-    hidden = (ROOT / "solutions" / "grading" / "hidden_checks.py").read_text().splitlines()
+    hidden = (root / "solutions" / "grading" / "hidden_checks.py").read_text().splitlines()
     return lines | {ln.strip() for ln in hidden if ln.strip().startswith("row(")}
+
+
+def a_solution_line(root: Path = ROOT) -> str:
+    return sorted(s for s in independent_secrets(root) if not s.startswith("row("))[0]
 
 
 def every_file(folder: Path) -> dict[str, str]:
@@ -94,6 +98,13 @@ def test_the_handout_holds_the_starter_notebooks_readme_workflow_and_grader(hand
 
 def test_the_workflow_grades_reports_and_cannot_write(handout):
     text = (handout.folder / ".github" / "workflows" / "grade.yml").read_text()
+    yaml = pytest.importorskip("yaml")
+    flow = yaml.safe_load(text)
+    steps = flow["jobs"]["grade"]["steps"]
+    checkout = next(s for s in steps if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["persist-credentials"] is False
+    assert flow["permissions"] == {"contents": "read"}
+    assert [s.get("name") for s in steps].index("Grade") < [s.get("name") for s in steps].index("Report in the summary")
     assert "persist-credentials: false" in text
     assert "contents: read" in text
     assert "grade . --out grade-report" in text
@@ -103,22 +114,22 @@ def test_the_workflow_grades_reports_and_cannot_write(handout):
     assert text.count("if: always()") == 2  # the report and the artifact also after a failed grade step
 
 
-def test_no_solution_block_or_hidden_check_reaches_the_handout(handout):
+def test_no_solution_block_or_hidden_check_reaches_the_handout(handout, course_clone):
     texts = every_file(handout.folder)
     assert any("!" in name and name.endswith("layers.py") for name in texts)  # the archives were opened
-    wanted = independent_secrets()
+    wanted = independent_secrets(course_clone)
     assert len(wanted) > 50
     leaks = [f"{name}: {s}" for name, text in texts.items() for s in wanted
              if s in {ln.strip() for ln in text.splitlines()}]
     assert not leaks, leaks[:10]
     assert not any("hidden_checks" in name or "grading/rubric" in name for name in texts)
     # the grader's own scanner agrees, on the folder and on the zip
-    assert scan(read_tree(handout.folder), secrets(ROOT), block_prints(ROOT)) == []
-    assert handout.checked == len(secrets(ROOT)) + len(block_prints(ROOT))
+    assert scan(read_tree(handout.folder), secrets(course_clone), block_prints(course_clone)) == []
+    assert handout.checked == len(secrets(course_clone)) + len(block_prints(course_clone))
 
 
 def test_the_scanner_finds_a_solution_line_wherever_it_hides(tmp_path):
-    line = next(s for s in independent_secrets() if not s.startswith("row("))
+    line = a_solution_line()
     nb = json.dumps({"cells": [{"cell_type": "code", "source": ["x = 1\n", "    " + line + "\n"]}]})
     inner = tmp_path / "inner.tar.gz"
     payload = tmp_path / "helper.py"
@@ -132,6 +143,12 @@ def test_the_scanner_finds_a_solution_line_wherever_it_hides(tmp_path):
     found = scan({"outer.zip": (tmp_path / "outer.zip").read_bytes()}, s)
     assert [leak.where for leak in found] == ["outer.zip!tools/inner.tar.gz!pkg/helper.py"]
     assert scan({"broken.zip": b"PK not really"}, s)[0].line.startswith("<unreadable archive")
+    assert scan({"data.gz": b"anything"}, s)[0].line == "<compressed file that cannot be checked>"
+    # every string of a notebook counts: outputs, metadata, attachments
+    for cell in ({"cell_type": "code", "source": [], "metadata": {"note": line}, "outputs": []},
+                 {"cell_type": "code", "source": [], "outputs": [{"output_type": "stream", "name": "stdout", "text": ["x\n", line + "\n"]}]},
+                 {"cell_type": "markdown", "source": [], "attachments": {"a.txt": {"text/plain": [line]}}}):
+        assert scan({"nb.ipynb": json.dumps({"cells": [cell]}).encode()}, s), cell
     # a short block none of whose lines is distinctive, re-spaced and commented: found as a whole
     relu = next(b for b in all_blocks(ROOT / "solutions") if b.owner == "relu_backward")
     disguised = "\n".join("  # mine\n" + "  " + ln.strip().replace(" ", "  ") for ln in relu.code.splitlines())
@@ -142,7 +159,7 @@ def test_the_scanner_finds_a_solution_line_wherever_it_hides(tmp_path):
 
 
 def test_a_release_that_would_leak_is_refused_and_removed(course_copy, tmp_path):
-    line = next(s for s in independent_secrets() if not s.startswith("row("))
+    line = a_solution_line(course_copy)
     nb_path = course_copy / "notebooks" / "Dropout.ipynb"
     nb = json.loads(nb_path.read_text())
     nb["cells"].append({"cell_type": "markdown", "id": "leak", "metadata": {}, "source": ["A hint:\n", line + "\n"]})
@@ -154,6 +171,51 @@ def test_a_release_that_would_leak_is_refused_and_removed(course_copy, tmp_path)
         build_handout(root=course_copy, out=out, grader_spec="nnlayers-harness")
     assert "notebooks/Dropout.ipynb" in str(err.value)
     assert not out.exists() and not (tmp_path / "handout.zip").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["checkout"]  # no staging folder left behind
+
+
+def test_hidden_rows_pasted_into_a_notebook_are_found(course_copy, tmp_path):
+    row = sorted(s for s in independent_secrets(course_copy) if s.startswith("row("))[0]
+    nb_path = course_copy / "notebooks" / "Dropout.ipynb"
+    nb = json.loads(nb_path.read_text())
+    nb["cells"].append({"cell_type": "code", "id": "pasted", "metadata": {}, "outputs": [], "execution_count": None,
+                        "source": [row + "\n"]})
+    nb_path.write_text(json.dumps(nb))
+    subprocess.run(["git", "-C", str(course_copy), "commit", "-qam", "a notebook with a hidden row"], check=True)
+    subprocess.run([sys.executable, "-m", "grader.fixtures", "--reference", str(course_copy / "solutions"),
+                    "--notebooks", str(course_copy / "notebooks")], check=True, capture_output=True)
+    with pytest.raises(ReleaseError, match="refusing to release"):
+        build_handout(root=course_copy, out=tmp_path / "h", grader_spec="x")
+
+
+def test_a_refused_rebuild_keeps_the_previous_handout(course_copy, tmp_path):
+    out = tmp_path / "h"
+    build_handout(root=course_copy, out=out, grader_spec="x")
+    before = read_tree(out)
+    nb_path = course_copy / "notebooks" / "Dropout.ipynb"
+    nb = json.loads(nb_path.read_text())
+    nb["cells"].append({"cell_type": "markdown", "id": "leak", "metadata": {}, "source": [a_solution_line(course_copy)]})
+    nb_path.write_text(json.dumps(nb))
+    subprocess.run([sys.executable, "-m", "grader.fixtures", "--reference", str(course_copy / "solutions"),
+                    "--notebooks", str(course_copy / "notebooks")], check=True, capture_output=True)
+    with pytest.raises(ReleaseError):
+        build_handout(root=course_copy, out=out, grader_spec="x")
+    assert read_tree(out) == before
+    assert not (tmp_path / "h.zip").exists(), "the zip of the older build is removed, never left beside a refused one"
+    (out / ".git").mkdir()
+    with pytest.raises(ReleaseError, match="is a git repository"):
+        build_handout(root=course_copy, out=out, grader_spec="x")
+
+
+def test_untracked_files_in_the_grader_are_refused(course_copy, tmp_path):
+    draft = course_copy / "grader" / "checks" / "hidden_draft.py"
+    draft.write_text((course_copy / "solutions" / "grading" / "hidden_checks.py").read_text())
+    with pytest.raises(ReleaseError, match="untracked files.*grader/checks/hidden_draft.py"):
+        build_handout(root=course_copy, out=tmp_path / "h")
+    # and an untracked file never makes a secret line public
+    from grader.release.leaks import secrets as find_secrets
+
+    assert any(s.startswith("row(") for s in find_secrets(course_copy))
 
 
 def test_a_stale_starter_is_refused(course_copy, tmp_path):
@@ -212,15 +274,15 @@ def _grade_in(python: Path, folder: Path, out: Path) -> tuple[str, dict]:
     return done.stdout, json.loads((out / "report.json").read_text())
 
 
-def test_the_student_edition_installed_from_the_handout_runs_the_public_checks(student_python, handout, tmp_path):
+def test_the_student_edition_installed_from_the_handout_runs_the_public_checks(student_python, handout, course_clone, tmp_path):
     python, site = student_python
     assert not list(site.rglob("hidden_checks*")) and not (site / "solutions").exists()
-    assert scan(read_tree(site), secrets(ROOT), block_prints(ROOT)) == []
+    assert scan(read_tree(site), secrets(course_clone), block_prints(course_clone)) == []
     # a student who completed the package correctly: every public check passes, nothing else runs
     done = tmp_path / "done"
     subprocess.run(["cp", "-r", str(handout.folder), str(done)], check=True)
     subprocess.run(["rm", "-rf", str(done / "nnlayers")], check=True)
-    subprocess.run(["cp", "-r", str(ROOT / "solutions" / "nnlayers"), str(done / "nnlayers")], check=True)
+    subprocess.run(["cp", "-r", str(course_clone / "solutions" / "nnlayers"), str(done / "nnlayers")], check=True)
     printed, report = _grade_in(python, done, tmp_path / "r1")
     assert printed.splitlines()[0].startswith(str(site)) and printed.splitlines()[1].startswith(str(site))
     assert report["reference"] is False

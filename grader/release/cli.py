@@ -74,3 +74,6 @@ def main(argv: list[str]) -> int:
     except ReleaseError as exc:
         print(f"grade {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # noqa: BLE001 - a malformed notebook, an unwritable --out: one line, not a traceback
+        print(f"grade {args.command}: error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2

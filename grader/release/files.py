@@ -4,7 +4,9 @@ from __future__ import annotations
 import re
 import shutil
 import stat
+import tempfile
 import zipfile
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -30,16 +32,37 @@ def template(name: str, **values: str) -> str:
     return _PLACEHOLDER.sub(fill, text)
 
 
-def fresh_folder(folder: Path, what: str) -> Path:
-    """Create ``folder`` empty: replace an earlier build, refuse to overwrite anything else."""
+def check_replaceable(folder: Path, what: str) -> None:
+    """Refuse to replace ``folder`` unless it is absent, empty, or an earlier build of ``grade what`` (not a repository)."""
     folder = Path(folder)
-    if folder.exists():
-        if not folder.is_dir() or (any(folder.iterdir()) and not (folder / STAMP).exists()):
-            raise ReleaseError(f"{folder} exists and was not built by 'grade {what}'; choose another --out or remove it")
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
-    (folder / STAMP).write_text(f"built by grade {what}; rebuilt (and replaced) by the same command\n")
-    return folder
+    if not folder.exists():
+        return
+    if not folder.is_dir() or folder.is_symlink():
+        raise ReleaseError(f"{folder} exists and is not a folder built by 'grade {what}'; choose another --out")
+    if (folder / ".git").exists():
+        raise ReleaseError(f"{folder} is a git repository; build elsewhere and copy the files in")
+    if any(folder.iterdir()) and not (folder / STAMP).exists():
+        raise ReleaseError(f"{folder} exists and was not built by 'grade {what}'; choose another --out or remove it")
+
+
+@contextmanager
+def staged(folder: Path, what: str):
+    """Build into a private folder next to ``folder``; on success it replaces ``folder`` in one step.
+
+    Yields the staging folder.  If the body raises, ``folder`` (an earlier
+    build) is left as it was and the staging folder is removed.
+    """
+    folder = Path(folder)
+    check_replaceable(folder, what)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{folder.name}-building-", dir=folder.parent) as tmp:
+        stage = Path(tmp) / folder.name
+        stage.mkdir()
+        (stage / STAMP).write_text(f"built by grade {what}; rebuilt (and replaced) by the same command\n")
+        yield stage
+        if folder.exists():
+            shutil.rmtree(folder)
+        stage.rename(folder)
 
 
 def copy_tree(src: Path, dest: Path, *, skip=("__pycache__", ".ipynb_checkpoints", ".pytest_cache"),
@@ -68,6 +91,7 @@ def write_zip(folder: Path, archive: Path, *, prefix: str = "") -> Path:
                 continue
             info = zipfile.ZipInfo(f"{prefix}{rel.as_posix()}", ZIP_TIME)
             mode = 0o755 if path.stat().st_mode & stat.S_IXUSR else 0o644
+            info.create_system = 3  # Unix, so that the mode bits are honoured wherever the zip was built
             info.external_attr = (stat.S_IFREG | mode) << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             zf.writestr(info, path.read_bytes())

@@ -11,22 +11,22 @@ Layout (what students clone or unzip)::
     .gitignore
 
 Before anything is written the sources must be current (starter, fixtures,
-checkpoint hashes), and after the folder is written it is scanned for answers
-(:mod:`grader.release.leaks`); a leak removes the folder and fails the build.
+checkpoint hashes).  The handout is built in a private folder beside ``out``
+and scanned for answers (:mod:`grader.release.leaks`), folder and zip; only a
+clean build replaces ``out`` (an earlier build of it) and its zip.
 """
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import __version__
 from grader.release import ReleaseError
-from grader.release.files import copy_tree, fresh_folder, template, write_zip
+from grader.release.files import STAMP, copy_tree, staged, template, write_zip
 from grader.release.leaks import Leak, block_prints, read_tree, scan, secrets
 
 NOTEBOOK_ORDER = ("FullyConnectedNets", "BatchNormalization", "Dropout", "ConvolutionalNetworks")
-GITIGNORE = ".venv/\n__pycache__/\n*.pyc\n.ipynb_checkpoints/\ngrade-report/\n"
+GITIGNORE = f".venv/\n__pycache__/\n*.pyc\n.ipynb_checkpoints/\ngrade-report/\n{STAMP}\n"
 
 
 @dataclass
@@ -84,9 +84,8 @@ def _clean_notebook(src: Path, dest: Path) -> None:
     nbformat.write(nb, dest)
 
 
-def _refuse_leaks(folder: Path, found: list[Leak]) -> None:
+def _refuse_leaks(found: list[Leak]) -> None:
     if found:
-        shutil.rmtree(folder, ignore_errors=True)
         shown = "\n  ".join(map(str, found[:10]))
         raise ReleaseError(f"refusing to release: {len(found)} line(s) of the solutions or hidden checks would reach "
                            f"students:\n  {shown}")
@@ -119,28 +118,30 @@ def build_handout(*, root: Path, out: Path, grader_spec: str | None = None, titl
     _require_current(root)
     if root in (out, *out.parents) and root / "dist" not in out.parents:
         raise ReleaseError(f"{out} is inside the course checkout; write the handout under {root / 'dist'} or elsewhere")
-    fresh_folder(out, "release")
-    copy_tree(root / "starter" / "nnlayers", out / "nnlayers")
-    for name in NOTEBOOK_ORDER:
-        src = root / "notebooks" / f"{name}.ipynb"
-        if not src.is_file():
-            raise ReleaseError(f"{src} is missing")
-        _clean_notebook(src, out / "notebooks" / src.name)
-    if grader_spec:
-        requirement, grader_name = grader_spec, grader_spec
-    else:
-        sdist = build_sdist(root=root, out=out / "tools")
-        requirement, grader_name = f"./tools/{sdist.name}", f"tools/{sdist.name}"
-    (out / "requirements.txt").write_text(f"# the course's grader (student edition) and the fast layers\n{requirement}\n")
-    (out / "README.md").write_text(template("README.md", title=title, grader_name=grader_name, submit_note=submit_note))
-    workflow = out / ".github" / "workflows" / "grade.yml"
-    workflow.parent.mkdir(parents=True)
-    workflow.write_text(template("grade.yml"))
-    (out / ".gitignore").write_text(GITIGNORE)
-
     secret_lines, blocks = secrets(root), block_prints(root)
-    _refuse_leaks(out, scan(read_tree(out), secret_lines, blocks))
-    archive = write_zip(out, out.parent / f"{out.name}.zip", prefix=f"{out.name}/")
-    _refuse_leaks(out, scan({archive.name: archive.read_bytes()}, secret_lines, blocks))
+    archive = out.parent / f"{out.name}.zip"
+    with staged(out, "release") as stage:
+        archive.unlink(missing_ok=True)  # never leave an older zip beside a new or refused handout
+        copy_tree(root / "starter" / "nnlayers", stage / "nnlayers")
+        for name in NOTEBOOK_ORDER:
+            src = root / "notebooks" / f"{name}.ipynb"
+            if not src.is_file():
+                raise ReleaseError(f"{src} is missing")
+            _clean_notebook(src, stage / "notebooks" / src.name)
+        if grader_spec:
+            requirement, grader_name = grader_spec, grader_spec
+        else:
+            sdist = build_sdist(root=root, out=stage / "tools")
+            requirement, grader_name = f"./tools/{sdist.name}", f"tools/{sdist.name}"
+        (stage / "requirements.txt").write_text(f"# the course's grader (student edition) and the fast layers\n{requirement}\n")
+        (stage / "README.md").write_text(template("README.md", title=title, grader_name=grader_name, submit_note=submit_note))
+        workflow = stage / ".github" / "workflows" / "grade.yml"
+        workflow.parent.mkdir(parents=True)
+        workflow.write_text(template("grade.yml"))
+        (stage / ".gitignore").write_text(GITIGNORE)
+        _refuse_leaks(scan(read_tree(stage), secret_lines, blocks))
+        staged_zip = write_zip(stage, stage.parent / archive.name, prefix=f"{out.name}/")
+        _refuse_leaks(scan({archive.name: staged_zip.read_bytes()}, secret_lines, blocks))
+        staged_zip.rename(archive)
     files = sorted(read_tree(out))
     return Built(out, archive, files, checked=len(secret_lines) + len(blocks), notes=[f"grader {__version__}"])

@@ -2,15 +2,18 @@
 
 The *secrets* of a course checkout are the distinctive lines of every marked
 solution block of ``solutions/`` and of every instructor-only file of
-``solutions/grading/`` (hidden check rows, the instructors' rubric, anything
-added there later), minus lines that are public anyway (they occur in the
-generated starter or in the grader's own sources).  :func:`scan` looks for them
-in a set of files, opening archives (zip, wheel, tar) and notebooks on the way.
+``solutions/grading/`` (hidden check rows, the instructors' rubric, the
+catalog of mistakes, anything added there later), minus lines that are public
+anyway (see :func:`secrets`), plus every solution block as a whole, spacing
+and comments ignored (:func:`block_prints`).  :func:`scan` looks for them in a
+set of files, opening archives (zip, wheel, tar) and notebooks (every string
+of the JSON: sources, outputs, metadata, attachments) on the way.
 """
 from __future__ import annotations
 
 import io
 import json
+import subprocess
 import tarfile
 import zipfile
 from dataclasses import dataclass
@@ -23,7 +26,9 @@ MIN_LENGTH = 20
 #: Whole blocks are also looked for, spacing and comments ignored, when they are at least this long.
 MIN_BLOCK = 16
 TEXT_SUFFIXES = (".py", ".toml", ".json", ".md", ".txt", ".cfg", ".yml", ".yaml", ".sh", ".pyx", ".ipynb")
-ARCHIVE_SUFFIXES = (".zip", ".whl", ".tar.gz", ".tgz", ".tar")
+ARCHIVE_SUFFIXES = (".zip", ".whl", ".npz", ".tar.gz", ".tgz", ".tar", ".tar.bz2", ".tar.xz")
+#: Compressed or packed files the scan cannot look into: reported rather than passed.
+OPAQUE_SUFFIXES = (".gz", ".bz2", ".xz", ".7z", ".rar", ".pickle", ".pkl")
 MAX_DEPTH = 3
 
 
@@ -51,26 +56,42 @@ def _lines_of(texts) -> set[str]:
     return {ln.strip() for text in texts for ln in text.splitlines()}
 
 
+def tracked_files(root: Path, folder: str) -> list[Path]:
+    """Files of ``root/folder`` (a folder or a file) that git tracks (every file when ``root`` is not a git checkout)."""
+    root = Path(root)
+    if (root / ".git").exists():
+        done = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--", folder], capture_output=True, timeout=60)
+        if done.returncode == 0:
+            return sorted(root / name for name in done.stdout.decode().split("\0") if name and (root / name).is_file())
+    path = root / folder
+    if path.is_file():
+        return [path]
+    return sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
 def secrets(root: Path) -> set[str]:
     """Distinctive lines that must never reach a student (see the module docstring).
 
     A solution line is public only if the starter has it too (provided code
-    that happens to repeat it); a line of an instructor-only grading file is
-    public if the starter, the notebooks or the grader's own sources have it
-    (the imports and helpers hidden check rows share with the public table,
-    the calls of the layers a mistake variant shares with a notebook).
+    that happens to repeat it).  A line of an instructor-only grading file is
+    public if the starter or the grader's own committed sources have it (the
+    imports and helpers hidden check rows share with the public table); a line
+    of the mistakes catalog also if a committed notebook has it (the calls of
+    layers a wrong variant shares with the notebooks).  Untracked files never
+    make a line public.
     """
     root = Path(root)
     starter = _lines_of(c.decode("utf-8", "replace") for c in render_tree(root / "solutions").values())
-    grader = _lines_of(p.read_text(encoding="utf-8", errors="replace") for p in sorted((root / "grader").rglob("*"))
-                       if p.is_file() and p.suffix in (".py", ".toml", ".json"))
-    grader |= _lines_of(_text(p.name, p.read_bytes()) for p in sorted((root / "notebooks").glob("*.ipynb")))
+    grader = _lines_of(p.read_text(encoding="utf-8", errors="replace") for p in tracked_files(root, "grader")
+                       if p.suffix in (".py", ".toml", ".json"))
+    notebooks = _lines_of(_text(p.name, p.read_bytes()) for p in tracked_files(root, "notebooks") if p.suffix == ".ipynb")
     found = set()
     for block in all_blocks(root / "solutions"):
         found |= _distinctive(block.code.splitlines()) - starter
     for path in sorted((root / "solutions" / "grading").rglob("*")):
         if path.is_file() and path.suffix in TEXT_SUFFIXES and "__pycache__" not in path.parts:
-            found |= _distinctive(path.read_text(encoding="utf-8", errors="replace").splitlines()) - starter - grader
+            public = starter | grader | (notebooks if "mistakes" in path.relative_to(root).parts else set())
+            found |= _distinctive(path.read_text(encoding="utf-8", errors="replace").splitlines()) - public
     return found
 
 
@@ -85,14 +106,10 @@ def block_prints(root: Path) -> set[str]:
     return {p for p in prints if len(p) >= MIN_BLOCK}
 
 
-def _is_archive(name: str) -> bool:
-    return name.endswith(ARCHIVE_SUFFIXES)
-
-
 def _members(name: str, data: bytes) -> dict[str, bytes]:
-    """Regular files inside an archive (unreadable archives yield nothing: the scan reports them)."""
+    """Files inside an archive; a link or device is listed as itself (a handout should have none)."""
     out: dict[str, bytes] = {}
-    if name.endswith((".zip", ".whl")):
+    if name.endswith((".zip", ".whl", ".npz")):
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             for info in zf.infolist():
                 if not info.is_dir():
@@ -102,37 +119,66 @@ def _members(name: str, data: bytes) -> dict[str, bytes]:
             for member in tar.getmembers():
                 if member.isfile():
                     out[member.name] = tar.extractfile(member).read()
+                elif not member.isdir():
+                    out[member.name] = f"<link or device: {member.linkname}>".encode()
     return out
 
 
 def _text(name: str, data: bytes) -> str:
     if name.endswith(".ipynb"):
         try:
-            nb = json.loads(data)
-            return "\n".join("".join(c.get("source", "")) if isinstance(c.get("source"), list) else str(c.get("source", ""))
-                             for c in nb.get("cells", []) if isinstance(c, dict))
-        except (ValueError, AttributeError):
+            # joined per cell field: sources are lists of lines, so "".join keeps the lines intact
+            return "\n".join("".join(s) for s in _string_groups(json.loads(data)))
+        except ValueError:
             pass
     return data.decode("utf-8", "replace")
+
+
+def _string_groups(node) -> list[list[str]]:
+    """The strings of a notebook, grouped so that a list of strings (a multi-line field) stays one text."""
+    groups: list[list[str]] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            groups.append([item])
+        elif isinstance(item, list):
+            if item and all(isinstance(x, str) for x in item):
+                groups.append(item)
+            else:
+                stack.extend(reversed(item))
+        elif isinstance(item, dict):
+            for key, value in item.items():
+                groups.append([str(key)])
+                stack.append(value)
+    return groups
 
 
 def scan(files: dict[str, bytes], secret_lines: set[str], blocks: set[str] = frozenset(), *, _depth: int = 0) -> list[Leak]:
     """Every secret line or block found in ``files`` (name -> content), archives and notebooks included.
 
-    A file that looks like an archive but cannot be opened is itself reported,
-    since it cannot be shown to be free of answers.
+    A file that looks like an archive but cannot be opened, one nested too
+    deep, or a compressed file of another kind is itself reported, since it
+    cannot be shown to be free of answers.
     """
     leaks: list[Leak] = []
     for name, data in sorted(files.items()):
-        if _is_archive(name) and _depth < MAX_DEPTH:
+        lower = name.lower()
+        if lower.endswith(ARCHIVE_SUFFIXES):
+            if _depth >= MAX_DEPTH:
+                leaks.append(Leak(name, "<archive nested too deep to be checked>"))
+                continue
             try:
-                inner = _members(name, data)
-            except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError) as exc:
+                inner = _members(lower, data)
+            except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError, ValueError) as exc:
                 leaks.append(Leak(name, f"<unreadable archive: {exc}>"))
                 continue
             leaks += [Leak(f"{name}!{leak.where}", leak.line) for leak in scan(inner, secret_lines, blocks, _depth=_depth + 1)]
             continue
-        text = _text(name, data)
+        if lower.endswith(OPAQUE_SUFFIXES):
+            leaks.append(Leak(name, "<compressed file that cannot be checked>"))
+            continue
+        text = _text(lower, data)
         lines = {ln.strip() for ln in text.splitlines()}
         leaks += [Leak(name, s) for s in sorted(secret_lines & lines)]
         if blocks:
