@@ -126,8 +126,8 @@ def _unpack_zip(data: io.BufferedIOBase, w: _Writer) -> None:
             raise ArchiveError(f"{w.source} unpacks to {declared} bytes, more than {w.limits.max_total_bytes}")
         for info in infos:
             rel = _safe_name(info.filename)
-            mode = info.external_attr >> 16
-            if mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            mode = info.external_attr >> 16  # Unix file type bits, when the zip was made on Unix
+            if stat.S_IFMT(mode) and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
                 kind = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
                 raise ArchiveError(f"member {info.filename!r} of {w.source} is {kind}")
             w.count()

@@ -121,7 +121,7 @@ def run_on_cluster(jobs: list, *, address: str, settings: Settings, reference: P
             fut = client.submit(grade_remote, payload, job.display, settings, ref, pure=False, key=f"grade-{job.name}-{uuid4().hex[:8]}")
             futures[fut] = job
         try:
-            for fut in distributed.as_completed(list(futures)):
+            for fut in distributed.as_completed(list(futures), loop=client.loop):
                 job = futures[fut]
                 try:
                     got = fut.result()
