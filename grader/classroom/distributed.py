@@ -33,7 +33,8 @@ class DaskUnavailable(ImportError):
     """dask.distributed is not installed; the message says how to install it."""
 
 
-def _distributed():
+def require_distributed():
+    """The ``distributed`` module, or DaskUnavailable with the install hint."""
     try:
         import distributed
     except ImportError:
@@ -105,7 +106,7 @@ def run_on_cluster(jobs: list, *, address: str, settings: Settings, reference: P
     the task's dict (see :func:`grade_remote`; the caller writes its ``files``
     with :func:`write_files`) or the exception that ended it.
     """
-    distributed = _distributed()
+    distributed = require_distributed()
     # an Isolation chosen here may not hold on the workers: each worker chooses for itself
     mode = settings.isolation.mode if hasattr(settings.isolation, "mode") else settings.isolation
     settings = replace(settings, isolation=mode, reference=None)

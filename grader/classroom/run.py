@@ -192,9 +192,9 @@ def grade_class(*, submissions: Sequence[Path], out: Path, jobs: int = 1, schedu
         if not Path(s).is_dir() and not (Path(s).is_file() and is_archive(Path(s))):
             raise SubmissionError(f"{s} is not a folder, a .zip or a .tar.gz")
     if scheduler is not None:
-        from grader.classroom.distributed import _distributed
+        from grader.classroom.distributed import require_distributed
 
-        _distributed()  # fail early, with the install hint
+        require_distributed()  # fail early, with the install hint
     ref_root = find_reference(reference)
     table = all_checks(ref_root)
     if not isinstance(rubric, Rubric):
