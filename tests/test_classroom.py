@@ -5,7 +5,6 @@ import csv
 import html.parser
 import io
 import json
-import os
 import re
 import shutil
 import stat
