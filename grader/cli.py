@@ -2,7 +2,8 @@
 and :func:`grader.classroom.grade_class` (several submissions, archives, or ``--scheduler``).
 
 Exit status: 0 when grading finished (whatever the score); 1 with
-``--fail-under P`` when a score is below P percent; 2 for usage errors.
+``--fail-under P`` when a score is below P percent; 2 for usage errors;
+130 when a class run is interrupted (finished report folders are kept).
 """
 from __future__ import annotations
 
