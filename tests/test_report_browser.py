@@ -55,3 +55,28 @@ def test_report_screenshot_is_not_blank(report_html, tmp_path):
     pixels = mpimg.imread(shot)
     assert pixels.shape[0] >= 800 and pixels.shape[1] >= 1000
     assert float(np.std(pixels[..., :3])) > 0.02, "the page rendered blank"
+
+
+@pytest.fixture(scope="module")
+def summary_html(tmp_path_factory):
+    from grader.classroom import grade_class
+
+    out = tmp_path_factory.mktemp("class")
+    grade_class(submissions=[ROOT / "solutions", ROOT / "starter"], out=out, seed=2, only=["relu_forward.fixed"],
+                reference=ROOT / "solutions", notebooks=False)
+    return out / "summary.html"
+
+
+def test_class_summary_renders_with_its_plots(summary_html, tmp_path):
+    import matplotlib.image as mpimg
+
+    done = _chromium(tmp_path, "--dump-dom", summary_html.as_uri())
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "<h1>Class summary</h1>" in done.stdout and done.stdout.count("<svg") == 2
+    assert "relu_forward.fixed" in done.stdout
+    assert not [ln for ln in done.stderr.splitlines() if "CONSOLE" in ln or "Uncaught" in ln]
+    shot = tmp_path / "summary.png"
+    _chromium(tmp_path, f"--screenshot={shot}", "--window-size=1200,900", summary_html.as_uri())
+    pixels = mpimg.imread(shot)
+    green = (pixels[..., 1] > 0.55) & (pixels[..., 0] < 0.35) & (pixels[..., 2] < 0.45)  # the histogram's bars
+    assert green.sum() > 500, "the histogram's bars did not render"
