@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import re
 import shutil
 import sys
 import tempfile
@@ -23,8 +22,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 
 from grader.classroom import grade_class  # noqa: E402
+from support import buggy_copy, reference_copy  # noqa: E402
 
 REFERENCE = ROOT / "solutions"
 TARGET_S = 600.0
@@ -36,13 +37,10 @@ def make_class(dest: Path, count: int) -> list[Path]:
     subs = []
     for i in range(count):
         folder = dest / f"s{i:03d}"
-        shutil.copytree(REFERENCE / "nnlayers", folder / "nnlayers", ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.so"))
         if i % 4:
-            bug = bugs[(i * 7) % len(bugs)]
-            head, _, patch = bug.read_text().partition("# --- patch ---")
-            target = re.search(r'TARGET = "(.+?)"', head).group(1)
-            with open(folder / "nnlayers" / target, "a") as f:
-                f.write(f"\n# bug variant {bug.stem}\n{patch}\n")
+            buggy_copy(folder, bugs[(i * 7) % len(bugs)])
+        else:
+            reference_copy(folder)
         subs.append(folder)
     return subs
 

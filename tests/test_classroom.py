@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from support import buggy_copy, reference_copy
+
 from grader.classroom import grade_class, run as class_run
 from grader.classroom.archives import ArchiveError, ArchiveLimits, pack, unpack
 from grader.classroom.progress import Progress
@@ -30,18 +32,12 @@ BUG = ROOT / "tests" / "bugs" / "relu_forward__leaky.py"
 # ----------------------------------------------------------------------------- building submissions
 
 def correct(dest: Path) -> Path:
-    shutil.copytree(REFERENCE / "nnlayers", dest / "nnlayers", ignore=shutil.ignore_patterns("__pycache__", "*.so", "*.pyc"))
-    return dest
+    return reference_copy(dest)
 
 
 def buggy(dest: Path, bug: Path = BUG) -> Path:
     """The reference with a bug file's patch appended to its target (as tests/test_grader_checks.py does)."""
-    correct(dest)
-    head, _, patch = bug.read_text().partition("# --- patch ---")
-    target = re.search(r'TARGET = "(.+?)"', head).group(1)
-    with open(dest / "nnlayers" / target, "a") as f:
-        f.write("\n" + patch)
-    return dest
+    return buggy_copy(dest, bug)
 
 
 def zip_of(folder: Path, path: Path, extra: dict[str, bytes] | None = None) -> Path:

@@ -7,12 +7,13 @@ verdicts and messages of a few checks (``only=``) so the file stays fast.
 from __future__ import annotations
 
 import json
-import shutil
 import textwrap
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+from support import append_code, reference_copy
 
 from grader.api import Limits, grade
 
@@ -27,12 +28,9 @@ def submission(tmp_path: Path, patches: dict[str, str] | None = None, *, replace
 
     ``layout`` puts the package one folder down (``<folder>/<layout>/nnlayers``).
     """
-    folder = tmp_path / "submission"
-    pkg = folder / layout / "nnlayers" if layout else folder / "nnlayers"
-    shutil.copytree(REFERENCE / "nnlayers", pkg, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.so"))
-    for rel, code in (patches or {}).items():
-        with (pkg / rel).open("a", encoding="utf-8") as f:
-            f.write("\n\n" + textwrap.dedent(code) + "\n")
+    folder = reference_copy(tmp_path / "submission", layout=layout)
+    append_code(folder, patches or {}, layout=layout)
+    pkg = (folder / layout if layout else folder) / "nnlayers"
     for rel, code in (replace or {}).items():
         (pkg / rel).write_text(textwrap.dedent(code), encoding="utf-8")
     return folder

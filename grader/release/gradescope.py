@@ -21,7 +21,6 @@ import zipfile
 from pathlib import Path
 
 from grader import __version__
-from grader.release import ReleaseError
 from grader.release.files import copy_tree, staged, template, write_zip
 from grader.release.handout import Built, _require_current
 

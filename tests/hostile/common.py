@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import sys
 import textwrap
 import time
 from pathlib import Path
 
 import pytest
+
+from support import append_code, reference_copy
 
 from grader.api import Limits, grade
 from grader.isolation.policy import Isolation
@@ -100,12 +101,7 @@ def fill(code: str, **values) -> str:
 
 def make_submission(base: Path, append: dict[str, str] | None = None, *, name: str = "sub") -> Path:
     """Copy the reference package into ``base/name/nnlayers`` and append code to its modules."""
-    sub = base / name
-    shutil.copytree(PACKAGE, sub / "nnlayers", ignore=shutil.ignore_patterns("__pycache__", "*.so", "*.pyc"))
-    for module, code in (append or {}).items():
-        with open(sub / "nnlayers" / module, "a", encoding="utf-8") as fh:
-            fh.write("\n" + textwrap.dedent(code) + "\n")
-    return sub
+    return append_code(reference_copy(base / name, package=PACKAGE), append or {})
 
 
 def run(sub: Path, mode: str, *, only=ONLY, per_call: float = 3, out: Path | None = None, notebooks: bool = False):
