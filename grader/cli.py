@@ -91,6 +91,8 @@ def _summary(report, out: Path, quiet: bool) -> str:
     lines = [line]
     for c in bad[:15]:
         lines.append(f"  {c.status:8s} {c.id}: {c.message.splitlines()[0][:160] if c.message else ''}")
+        if getattr(c, "mistake", None):
+            lines.append(f"           likely mistake: {c.mistake} (see the report for a hint)")
     if len(bad) > 15:
         lines.append(f"  ... and {len(bad) - 15} more (see {out / 'report.md'})")
     return "\n".join(lines)

@@ -28,3 +28,13 @@ def test_example_fails_exactly_its_three_mistakes():
     report = grade(submission=EXAMPLE, seed=4, reference=ROOT / "solutions", notebooks=False)
     failed = {c.id for c in report.checks if c.status != "passed"}
     assert failed == {"relu.inputs_unmodified", "dropout.scaling", "softmax_loss.large_logits"}, failed
+
+
+def test_the_command_line_names_the_three_mistakes(tmp_path, capsys):
+    from grader.cli import main
+
+    assert main([str(EXAMPLE), "--out", str(tmp_path), "--seed", "4", "--reference", str(ROOT / "solutions"),
+                 "--no-notebooks", "--only", "relu*", "--only", "dropout*", "--only", "softmax*"]) == 0
+    printed = capsys.readouterr().out
+    for mistake in ("relu_backward.inplace_dout", "dropout_forward.keep_prob_scale", "softmax_loss.no_max_shift"):
+        assert f"likely mistake: {mistake}" in printed, printed
