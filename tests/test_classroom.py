@@ -236,6 +236,9 @@ def test_summary_counts_and_pass_rates(klass):
         assert n == len(ran) and p == sum(c["status"] == "passed" for c in ran)
     assert rates["relu_forward.fixed"] == (3, 5)
     assert "Seed 5" in md and "## Not graded" in md and "broken" in md
+    # what the class got wrong: bob's leaky ReLU, named once however many checks it failed
+    assert _md_table(md, "## Likely mistakes named") == [["`relu_forward.leaky`", "1"]]
+    assert "<code>relu_forward.leaky</code></td><td>1</td>" in (out / "summary.html").read_text()
 
 
 class _Page(html.parser.HTMLParser):

@@ -1,4 +1,4 @@
-"""The class summary: score histogram and pass rate per check.
+"""The class summary: score histogram, pass rate per check, and the mistakes most often named.
 
 ``summary.md`` holds them as tables; ``summary.html`` as inline SVG plots
 beside the same tables, in one self-contained page (no scripts, no external
@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import html
 import statistics
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
@@ -40,6 +41,9 @@ class Summary:
         Per check: id, submissions that passed it, submissions that ran it.
     failures : list of (str, str)
         Submission name and why it was not graded.
+    mistakes : list of (str, int)
+        Catalog entries named by failed checks (with the reference), most common first,
+        and how many submissions they were named for.
     """
 
     seed: int
@@ -51,6 +55,7 @@ class Summary:
     histogram: list[int]
     pass_rates: list[tuple[str, int, int]]
     failures: list[tuple[str, str]]
+    mistakes: list[tuple[str, int]] = field(default_factory=list)
 
 
 def summarize(results: Sequence["ClassResult"], *, seed: int) -> Summary:
@@ -70,8 +75,11 @@ def summarize(results: Sequence["ClassResult"], *, seed: int) -> Summary:
                     passed += c["status"] == "passed"
         rates.append((cid, passed, ran))
     failures = sorted((r.name, r.error) for r in results if r.error or not r.report)
+    named = Counter(m for r in graded for m in {c.get("mistake") for c in r.report["checks"]} if m)
+    mistakes = sorted(named.items(), key=lambda kv: (-kv[1], kv[0]))
     return Summary(seed=seed, total=len(results), graded=len(graded), cached=sum(r.skipped for r in results),
-                   errors=len(failures), percents=percents, histogram=hist, pass_rates=rates, failures=failures)
+                   errors=len(failures), percents=percents, histogram=hist, pass_rates=rates, failures=failures,
+                   mistakes=mistakes)
 
 
 def _bin_label(i: int) -> str:
@@ -99,6 +107,9 @@ def summary_md(s: Summary) -> str:
     lines += [f"| {_bin_label(i)} | {n} |" for i, n in enumerate(s.histogram)]
     lines += ["", "## Pass rate per check", "", "| check | passed | ran | pass rate |", "|---|---|---|---|"]
     lines += [f"| `{cid}` | {p} | {n} | {_rate(p, n)} |" for cid, p, n in s.pass_rates]
+    if s.mistakes:
+        lines += ["", "## Likely mistakes named", "", "| mistake | submissions |", "|---|---|"]
+        lines += [f"| `{m}` | {n} |" for m, n in s.mistakes]
     if s.failures:
         lines += ["", "## Not graded", "", "| submission | reason |", "|---|---|"]
         lines += [f"| {name} | {(why or 'no report').splitlines()[0].replace('|', '/')} |" for name, why in s.failures]
@@ -158,6 +169,10 @@ def summary_html(s: Summary) -> str:
     parts += [f"<tr><td><code>{e(cid)}</code></td><td>{p}</td><td>{n}</td><td>{_rate(p, n)}</td></tr>"
               for cid, p, n in s.pass_rates]
     parts.append("</table>")
+    if s.mistakes:
+        parts.append("<h2>Likely mistakes named</h2><table><tr><th>mistake</th><th>submissions</th></tr>")
+        parts += [f"<tr><td><code>{e(m)}</code></td><td>{n}</td></tr>" for m, n in s.mistakes]
+        parts.append("</table>")
     if s.failures:
         parts.append("<h2>Not graded</h2><table><tr><th>submission</th><th>reason</th></tr>")
         parts += [f'<tr><td>{e(name)}</td><td class="error"><pre>{e(why or "no report")}</pre></td></tr>' for name, why in s.failures]
