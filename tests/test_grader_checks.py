@@ -160,7 +160,7 @@ def test_bug_file_is_well_formed(bug: Bug):
 
 def mistake_problems(bug: Bug, report) -> list[str]:
     """Failed checks that name another mistake than the bug's ``MISTAKE``, or none naming it at all."""
-    failed = [c for c in report.checks if c.id in bug.fails and c.status == "failed"]
+    failed = [c for c in report.checks if c.id in bug.fails and c.status in FAILED]
     if bug.mistake is None:
         return []
     wrong = [f"{c.id}: names {c.mistake}, expected {bug.mistake}" for c in failed if c.mistake not in (None, bug.mistake)]

@@ -40,7 +40,8 @@ def make_mistake_submission(tmp_path: Path, mistake: Mistake) -> Path:
     module, _, name = mistake.target.rpartition(".")
     with (pkg / (module.replace(".", "/") + ".py")).open("a", encoding="utf-8") as f:
         f.write(f"\n\nfrom nnlayers._mistakes_{source.stem} import CATALOG as _MISTAKES\n"
-                f"{name} = _MISTAKES.get({mistake.id!r}).variant\n")
+                + (f"{name} = type({name!r}, (_MISTAKES.get({mistake.id!r}).variant,), {{}})\n"  # a class keeps its name
+                   if isinstance(mistake.variant, type) else f"{name} = _MISTAKES.get({mistake.id!r}).variant\n"))
     return dest
 
 
@@ -85,7 +86,7 @@ def test_entry_fails_its_checks_and_is_named(graded, mistake: Mistake):
     problems = []
     for cid in mistake.checks:
         status, named, message = got[cid]
-        if status != "failed":
+        if status not in ("failed", "error"):  # an error: the entry raises, like the slip it stands for
             problems.append(f"{cid}: expected to fail, got {status}: {message[:300]}")
         elif named != mistake.id:
             problems.append(f"{cid}: named {named}: {message[:300]}")
@@ -159,3 +160,45 @@ def test_without_the_reference_no_mistake_is_named(tmp_path, monkeypatch):
 def test_hidden_messages_name_the_mistake_without_values(graded):
     status, named, message = graded["relu_forward.leaky"]["relu.reference"]
     assert named == "relu_forward.leaky" and "expected" not in message and "index" not in message
+
+
+class _Failing(_Student):
+    """A fake worker whose runs all fail as ``failure`` says."""
+
+    def __init__(self, failure: dict):
+        super().__init__()
+        self.failure = failure
+
+    def run(self, program, inputs=None, **kwargs):
+        outcome = self.local.run(program, inputs)
+        outcome.status, outcome.arrays, outcome.failure = "failed", {}, dict(self.failure)
+        return outcome
+
+
+def _raising_catalog() -> Catalog:
+    catalog = Catalog()
+
+    def raises(dout, cache):
+        raise TypeError("unsupported operand")
+
+    catalog.entry("relu_backward.raises", "a pass that raises", "look")(raises)
+    catalog.entry("relu_backward.returns_none", "a pass that returns None", "look")(lambda dout, cache: None)
+    return catalog
+
+
+def test_exception_in_a_call_is_named_by_an_entry_raising_alike():
+    failure = {"kind": "exception", "function": "relu_backward", "message": "relu_backward raised TypeError: whatever"}
+    verdict = run_check(CHECKS["relu.reference"], _context(_Failing(failure), _raising_catalog()), hidden=True)
+    assert verdict.status == "error" and verdict.mistake == "relu_backward.raises"
+    assert "Your error matches a pass that raises" in verdict.message
+
+
+@pytest.mark.parametrize("failure", [
+    {"kind": "bad_return", "function": "relu_backward", "message": "relu_backward returned None; expected a tuple"},
+    {"kind": "exception", "function": "relu_backward", "message": "relu_backward raised MemoryError: out of memory"},
+    {"kind": "exception", "function": None, "message": "TypeError: raised while importing"},
+    {"kind": "exception", "function": "relu_backward", "message": "relu_backward raised ValueError: another type"},
+], ids=["malformed_return", "memory", "import_time", "other_type"])
+def test_other_errors_name_nothing(failure):
+    verdict = run_check(CHECKS["relu.reference"], _context(_Failing(failure), _raising_catalog()), hidden=True)
+    assert verdict.status == "error" and verdict.mistake is None

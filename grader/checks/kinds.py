@@ -19,7 +19,7 @@ from grader.checks import programs as P
 from grader.checks.compare import Mismatch, compare_array
 from grader.checks.spec import LAYERS, Case, Check
 from grader.executor import Outcome
-from grader.mistakes.match import Recorder, can_name, explain, name_mistake
+from grader.mistakes.match import Recorder, can_name, can_name_verdict, explain, name_mistake
 
 
 @dataclass
@@ -620,7 +620,8 @@ def run_check(check: Check, ctx: Context, hidden: bool) -> Verdict:
     """Run one check; never raises for anything the submission does.
 
     With a catalog of mistakes (and the reference), the student's runs are
-    recorded, and a failed check names the catalog entry they match.
+    recorded, and a failed check (or one ending in an error because the
+    student's code raised) names the catalog entry they match.
     """
     recorder = None
     if ctx.mistakes is not None and ctx.reference is not None and can_name(check):
@@ -630,7 +631,7 @@ def run_check(check: Check, ctx: Context, hidden: bool) -> Verdict:
         verdict = ENGINES[check.kind](check, ctx, hidden)
     except CheckAbort as abort:
         verdict = abort.verdict
-    if recorder is not None and verdict.status == "failed":
+    if recorder is not None and can_name_verdict(verdict):
         mistake = name_mistake(check, recorder.runs, ctx.mistakes, ctx.reference.interp, recorder.inner, ctx.timeout)
         if mistake is not None:
             verdict = explain(verdict, mistake)

@@ -1,11 +1,15 @@
 """Match a failed check's results with the catalog's wrong variants.
 
 While a check runs, a :class:`Recorder` keeps every program sent to the
-student's worker with its inputs and outcome.  If the check fails,
+student's worker with its inputs and outcome.  If the check fails (or ends in
+an error because the student's code raised an exception inside a call),
 :func:`name_mistake` replays those programs in the grader's process against
 the reference package with one function replaced by a catalog entry, and
 compares the variant's results with the student's using the check's own
-tolerance.  Checks whose inputs are random (statistical and model checks) are
+tolerance; an exception agrees with an exception of the same kind and message
+head (``"affine_forward raised ValueError"``) raised inside the variant itself.
+Crashes, timeouts, memory errors and malformed returns are never named.
+Checks whose inputs are random (statistical and model checks) are
 replayed on both sides from the same seed, which costs one more student run
 per program, on failure only.
 """
@@ -24,6 +28,7 @@ from grader.worker.interp import Interpreter
 NAMED_KINDS = ("fixed", "reference", "numgrad", "behaviour", "statistical", "model")
 RESEEDED_KINDS = ("statistical", "model")  # their programs draw random numbers: replay both sides from one seed
 SKIPPED_PROPERTIES = ("overfit",)  # a training run per entry costs too much
+UNNAMED_EXCEPTIONS = ("MemoryError", "RecursionError", "recursed too deeply")  # resources, not slips
 MATCH_TOL = 1e-6  # for kinds whose own tolerance is no array tolerance
 SEED = 20240607
 
@@ -55,17 +60,56 @@ def can_name(check) -> bool:
     return check.kind in NAMED_KINDS and check.options.get("property") not in SKIPPED_PROPERTIES
 
 
-class _Replaced(Interpreter):
-    """The reference's interpreter with some package paths resolving to other objects."""
+def raised_in_call(failure: dict | None) -> bool:
+    """Whether a run's failure is an exception raised by a called function (not an import error,
+    a malformed return, or running out of memory or stack)."""
+    if not failure or failure.get("kind") != "exception" or not failure.get("function"):
+        return False
+    head = _head(failure)[1]
+    return " raised " in head and not any(word in head for word in UNNAMED_EXCEPTIONS)
 
-    def __init__(self, base: Interpreter, overrides: dict[str, Any]):
+
+def can_name_verdict(verdict) -> bool:
+    """Whether a verdict gets a mistake: a failed check, or an error from an exception raised in a call."""
+    if verdict.status == "failed":
+        return True
+    return verdict.status == "error" and verdict.details.get("failure_kind") == "exception"
+
+
+class _Replaced(Interpreter):
+    """The reference's interpreter with one package path resolving to a catalog entry's variant.
+
+    ``raised`` tells whether the last exception came out of the variant (a function variant is
+    wrapped to see that; a class variant is renamed after the class it stands for, so that a method's
+    label reads the same as the student's, and any exception in its methods counts as its own).
+    """
+
+    def __init__(self, base: Interpreter, target: str, variant: Any):
         super().__init__(base.package, base.roots)
-        self.overrides = overrides
+        self.target = target
+        self.raised = False
+        if isinstance(variant, type):
+            self.variant = type(target.rpartition(".")[2], (variant,), {"__module__": variant.__module__})
+        else:
+            self.variant = self._watch(variant)
+
+    def _watch(self, fn):
+        def watched(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except BaseException:
+                self.raised = True
+                raise
+        return watched
 
     def resolve(self, path: str) -> Any:
-        if path in self.overrides:
-            return self.overrides[path]
+        if path == self.target:
+            return self.variant
         return super().resolve(path)
+
+    def run(self, program, inputs):
+        self.raised = isinstance(self.variant, type)
+        return super().run(program, inputs)
 
 
 def _replay(interp: Interpreter, program: list[dict], inputs: dict[str, np.ndarray]):
@@ -91,10 +135,14 @@ def _error(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.max(relative_errors(np.nan_to_num(a), np.nan_to_num(b))))
 
 
-def _agreement(student, outputs, failure, tol: float, metric: str) -> float | None:
-    """The largest error between the student's outcome and a replay's, or None if they disagree."""
+def _agreement(student, outputs, failure, tol: float, metric: str, own: bool = True) -> float | None:
+    """The largest error between the student's outcome and a replay's, or None if they disagree.
+
+    Failures agree only as exceptions raised in the same call with the same head; ``own`` tells
+    whether the replay's exception came out of the variant (never out of the reference's code alone).
+    """
     if student.status != "ok":
-        if failure is None or not student.failure:
+        if not (own and raised_in_call(student.failure) and raised_in_call(failure)):
             return None
         return 0.0 if _head(student.failure) == _head(failure) else None
     if failure is not None or set(outputs) != set(student.arrays):
@@ -135,7 +183,7 @@ def _score(interp: Interpreter, runs: list[Run], tol: float, metric: str) -> flo
     worst = 0.0
     for r in runs:
         outputs, failure = _replay(interp, r.program, r.inputs)
-        err = _agreement(r.outcome, outputs, failure, tol, metric)
+        err = _agreement(r.outcome, outputs, failure, tol, metric, own=getattr(interp, "raised", True))
         if err is None:
             return None
         worst = max(worst, err)
@@ -163,10 +211,14 @@ def name_mistake(check, runs: list[Run], catalog: Catalog, reference: Interprete
     Returns
     -------
     Mistake or None
-        The matching entry with the smallest error (the first of equals);
+        The matching entry with the smallest error (of equals, the first that
+        lists ``check`` among its checks, else the first);
         None when no entry matches, when the reference itself reproduces the
-        student's results, or when anything goes wrong.
+        student's results, when a run timed out or crashed, when a run failed
+        otherwise than by an exception raised in a call, or when anything goes wrong.
     """
+    if any(r.outcome.status != "ok" and not raised_in_call(r.outcome.failure) for r in runs):
+        return None
     candidates = [m for fn in check.functions for m in catalog.for_function(fn)]
     if not candidates or not runs:
         return None
@@ -179,19 +231,21 @@ def name_mistake(check, runs: list[Run], catalog: Catalog, reference: Interprete
             return None  # the failure is not in what these runs returned
     except Exception:  # noqa: BLE001 - naming a mistake must never break grading
         return None
-    best, best_err = None, float("inf")
+    best, best_key = None, (float("inf"), True)
     for mistake in candidates:
         try:
-            err = _score(_Replaced(reference, {mistake.target: mistake.variant}), runs, tol, metric)
+            err = _score(_Replaced(reference, mistake.target, mistake.variant), runs, tol, metric)
         except Exception:  # noqa: BLE001 - a broken entry is ignored
             continue
-        if err is not None and err < best_err:
-            best, best_err = mistake, err
+        key = (err, check.id not in mistake.checks)  # of equals, one written for this check goes first
+        if err is not None and key < best_key:
+            best, best_key = mistake, key
     return best
 
 
 def explain(verdict, mistake: Mistake):
     """``verdict`` with the mistake's id recorded and its explanation and hint appended to the message."""
-    text = f"Your output matches {mistake.explanation}.\nHint: {mistake.hint}"
+    what = "error" if verdict.status == "error" else "output"
+    text = f"Your {what} matches {mistake.explanation}.\nHint: {mistake.hint}"
     message = f"{verdict.message}\n{text}" if verdict.message else text
     return replace(verdict, message=message, mistake=mistake.id)

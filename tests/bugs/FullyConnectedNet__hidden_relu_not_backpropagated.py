@@ -2,6 +2,7 @@
 TARGET = "classifiers/fc_net.py"
 FAILS = ("fc_net.numgrad", "fc_net.numgrad_reg", "fc_net.numgrad_dropout")
 PASSES = ("fc_net.initial_loss", "fc_net.scores")
+MISTAKE = "FullyConnectedNet.hidden_relu_not_backpropagated"
 
 # --- patch ---
 _reference_loss = FullyConnectedNet.loss

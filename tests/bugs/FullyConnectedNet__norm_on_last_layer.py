@@ -2,6 +2,7 @@
 TARGET = "classifiers/fc_net.py"
 FAILS = ("fc_net.params", "fc_net.reference", "fc_net.scores")
 PASSES = ("fc_net.numgrad", "fc_net.numgrad_batchnorm", "fc_net.initial_loss")
+MISTAKE = "FullyConnectedNet.norm_on_last_layer"
 
 # --- patch ---
 def _init(self, hidden_dims, input_dim=3 * 32 * 32, num_classes=10, dropout=0.0,

@@ -2,6 +2,7 @@
 TARGET = "classifiers/fc_net.py"
 FAILS = ("fc_net.initial_loss", "fc_net.reference")
 PASSES = ("fc_net.numgrad", "fc_net.scores", "fc_net.numgrad_reg")
+MISTAKE = "FullyConnectedNet.svm_instead_of_softmax"
 
 # --- patch ---
 from nnlayers.layers import svm_loss

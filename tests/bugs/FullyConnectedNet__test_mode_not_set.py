@@ -2,6 +2,7 @@
 TARGET = "classifiers/fc_net.py"
 FAILS = ("fc_net.scores",)
 PASSES = ("fc_net.reference", "fc_net.numgrad_dropout", "fc_net.overfit")
+MISTAKE = "FullyConnectedNet.test_mode_not_set"
 
 # --- patch ---
 _reference_loss = FullyConnectedNet.loss

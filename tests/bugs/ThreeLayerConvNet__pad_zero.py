@@ -2,6 +2,7 @@
 TARGET = "classifiers/cnn.py"
 FAILS = ("cnn.params", "cnn.numgrad", "cnn.reference")
 PASSES = ("cnn.initial_loss", "cnn.overfit")
+MISTAKE = "ThreeLayerConvNet.pad_zero"
 
 # --- patch ---
 def _init(self, input_dim=(3, 32, 32), num_filters=32, filter_size=7, hidden_dim=100,

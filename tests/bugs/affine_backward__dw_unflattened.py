@@ -2,6 +2,7 @@
 TARGET = "layers.py"
 FAILS = ("affine.numgrad", "affine.reference")
 PASSES = ("affine.reference_n1",)
+MISTAKE = "affine_backward.dw_unflattened"
 
 # --- patch ---
 def affine_backward(dout, cache):

@@ -2,6 +2,7 @@
 TARGET = "layers.py"
 FAILS = ("affine_forward.fixed", "affine.numgrad", "affine.reference")
 PASSES = ('affine.reference_n1', 'affine.dtype_preserved')
+MISTAKE = "affine_forward.no_reshape"
 
 # --- patch ---
 def affine_forward(x, w, b):

@@ -2,6 +2,7 @@
 TARGET = "layers.py"
 FAILS = ("conv_naive.numgrad", "conv_naive.reference")
 PASSES = ("conv_naive.reference_n1", "conv_forward_naive.fixed")
+MISTAKE = "conv_backward_naive.ignores_stride"
 
 # --- patch ---
 def conv_backward_naive(dout, cache):

@@ -2,6 +2,7 @@
 TARGET = "layers.py"
 FAILS = ("conv_forward_naive.fixed", "conv_naive.numgrad", "conv_naive.reference")
 PASSES = ("conv_naive.reference_n1",)
+MISTAKE = "conv_forward_naive.pad_one_side"
 
 # --- patch ---
 def conv_forward_naive(x, w, b, conv_param):

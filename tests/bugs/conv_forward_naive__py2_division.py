@@ -2,6 +2,7 @@
 TARGET = "layers.py"
 FAILS = ("conv_forward_naive.fixed", "conv_naive.numgrad", "conv_naive.reference", "conv_naive.reference_n1",
          "conv_naive.inputs_unmodified")
+MISTAKE = "conv_forward_naive.py2_division"
 
 # --- patch ---
 def conv_forward_naive(x, w, b, conv_param):

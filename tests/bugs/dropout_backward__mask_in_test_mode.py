@@ -2,6 +2,7 @@
 TARGET = "layers.py"
 FAILS = ("dropout.test_identity",)
 PASSES = ("dropout.backward_mask", "dropout.rate")
+MISTAKE = "dropout_backward.mask_in_test_mode"
 
 # --- patch ---
 def dropout_backward(dout, cache):

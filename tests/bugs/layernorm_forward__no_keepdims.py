@@ -1,6 +1,7 @@
 """layernorm_forward takes the row statistics without keepdims, so they broadcast along the wrong axis."""
 TARGET = "layers.py"
 FAILS = ("layernorm_forward.fixed", "layernorm.numgrad", "layernorm.reference")
+MISTAKE = "layernorm_forward.no_keepdims"
 
 # --- patch ---
 def layernorm_forward(x, gamma, beta, ln_param):

@@ -2,6 +2,7 @@
 TARGET = "layers.py"
 FAILS = ("max_pool_naive.reference_overlap", "max_pool_naive.reference_stride")
 PASSES = ("max_pool_naive.numgrad", "max_pool_forward_naive.fixed")
+MISTAKE = "max_pool_backward_naive.unravel_swapped"
 
 # --- patch ---
 def max_pool_backward_naive(dout, cache):

@@ -2,6 +2,7 @@
 TARGET = "layers.py"
 FAILS = ("max_pool_forward_naive.fixed", "max_pool_naive.numgrad", "max_pool_naive.reference_overlap",
          "max_pool_naive.reference_stride", "max_pool_naive.inputs_unmodified")
+MISTAKE = "max_pool_forward_naive.py2_division"
 
 # --- patch ---
 def max_pool_forward_naive(x, pool_param):

@@ -21,18 +21,17 @@ spatial_groupnorm_forward, spatial_groupnorm_backward = L.spatial_groupnorm_forw
 
 def _conv(x, w, b, stride, pads, step):
     """Cross-correlation over x padded by ``pads`` (top, bottom, left, right), windows ``step`` apart,
-    with the output size of a correct layer."""
+    with the output size of a correct layer; a window cut short by too little padding raises ValueError
+    in the product, as the slip does."""
     N, C, H, W = x.shape
     F, _, HH, WW = w.shape
-    pad = (pads[0] + pads[1]) // 2
+    pad = max(pads)  # the pad the layer was asked for
     H_out, W_out = 1 + (H + 2 * pad - HH) // stride, 1 + (W + 2 * pad - WW) // stride
     xp = np.pad(x, ((0, 0), (0, 0), pads[:2], pads[2:]))
     out = np.zeros((N, F, H_out, W_out), dtype=np.result_type(x, w, b))
     for i in range(H_out):
         for j in range(W_out):
-            win = xp[:, :, i * step:i * step + HH, j * step:j * step + WW]
-            if win.shape[2:] != (HH, WW):
-                win = np.pad(win, ((0, 0), (0, 0), (0, HH - win.shape[2]), (0, WW - win.shape[3])))
+            win = xp[:, :, i * step:i * step + HH, j * step:j * step + WW]  # cut short past the border:
             out[:, :, i, j] = win.reshape(N, -1) @ w.reshape(F, -1).T + b
     return out, (x, w, b, {"stride": stride, "pad": pad})
 
@@ -52,7 +51,8 @@ def _conv_flipped(x, w, b, conv_param):
 
 
 @entry("conv_forward_naive.pad_one_side", "a convolution padded on the top and left borders only",
-       "pad pixels go on all four sides of the input.", ("conv_forward_naive.fixed",))
+       "pad pixels go on all four sides of the input.",
+       ("conv_forward_naive.fixed", "conv_naive.numgrad", "conv_naive.reference"))
 def _conv_pad_one_side(x, w, b, conv_param):
     s, p = conv_param["stride"], conv_param["pad"]
     out, _ = _conv(x, w, b, s, (p, 0, p, 0), s)
@@ -65,6 +65,32 @@ def _conv_no_stride(x, w, b, conv_param):
     s, p = conv_param["stride"], conv_param["pad"]
     out, _ = _conv(x, w, b, s, (p, p, p, p), 1)
     return out, (x, w, b, conv_param)
+
+
+@entry("conv_forward_naive.py2_division", "a convolution whose output size is computed with / (a float)",
+       "In Python 3, / always gives a float, and array sizes and range() need ints.",
+       ("conv_forward_naive.fixed", "conv_naive.numgrad", "conv_naive.reference"))
+def _conv_py2_division(x, w, b, conv_param):
+    s, p = conv_param["stride"], conv_param["pad"]
+    (N, _, H, W), (F, _, HH, WW) = x.shape, w.shape
+    np.zeros((N, F, 1 + (H + 2 * p - HH) / s, 1 + (W + 2 * p - WW) / s))  # TypeError, like the slip
+    return conv_forward_naive(x, w, b, conv_param)
+
+
+@entry("conv_backward_naive.ignores_stride", "a convolution backward pass whose windows move by one pixel whatever the stride",
+       "Where did the window of output position (i, j) start in the forward pass?", ("conv_naive.numgrad", "conv_naive.reference"))
+def _conv_back_no_stride(dout, cache):
+    x, w, b, cp = cache
+    p = cp["pad"]
+    HH, WW = w.shape[2:]
+    xp = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))
+    dxp, dw = np.zeros_like(xp), np.zeros_like(w)
+    for i in range(dout.shape[2]):
+        for j in range(dout.shape[3]):
+            g = dout[:, :, i, j]
+            dw += np.einsum("nf,nchw->fchw", g, xp[:, :, i:i + HH, j:j + WW])
+            dxp[:, :, i:i + HH, j:j + WW] += np.einsum("nf,fchw->nchw", g, w)
+    return dxp[:, :, p:p + x.shape[2], p:p + x.shape[3]], dw, dout.sum(axis=(0, 2, 3))
 
 
 @entry("conv_backward_naive.db_wrong_axes", "a convolution backward pass whose db keeps the batch axis",
@@ -137,6 +163,16 @@ def _pool_no_stride(x, pool_param):
     return out, (x, pool_param)
 
 
+@entry("max_pool_forward_naive.py2_division", "max pooling whose output size is computed with / (a float)",
+       "In Python 3, / always gives a float, and array sizes and range() need ints.",
+       ("max_pool_forward_naive.fixed", "max_pool_naive.numgrad", "max_pool_naive.reference_overlap"))
+def _pool_py2_division(x, pool_param):
+    ph, pw, s = pool_param["pool_height"], pool_param["pool_width"], pool_param["stride"]
+    N, C, H, W = x.shape
+    np.zeros((N, C, (H - ph) / s + 1, (W - pw) / s + 1))  # TypeError, like the slip
+    return max_pool_forward_naive(x, pool_param)
+
+
 def _pool_back(dout, cache, *, route):
     """Max pooling backward; ``route(dx, win, top, left, ph, pw, g, x)`` sends one window's gradient ``g``."""
     x, pp = cache
@@ -179,6 +215,17 @@ CATALOG.entry("max_pool_backward_naive.no_window_offset", "max pooling backward 
 CATALOG.entry("max_pool_backward_naive.all_ties", "max pooling backward that sends the gradient to every tied maximum",
               "With ties, the whole gradient goes to one position: the first maximum.", ("max_pool_backward_naive.ties",)
               )(lambda dout, cache: _pool_back(dout, cache, route=_route_ties))
+
+
+def _route_unravel_swapped(dx, win, top, left, ph, pw, g, x):
+    n, c, di, dj = _first_max(x, win, pw, ph)
+    dx[n, c, top + di, left + dj] += g  # off the window (or out of x: IndexError) for non-square windows
+
+
+CATALOG.entry("max_pool_backward_naive.unravel_swapped", "max pooling backward that unravels the argmax with (pool_width, pool_height)",
+              "np.unravel_index needs the window's shape as (rows, columns).",
+              ("max_pool_naive.reference_overlap", "max_pool_naive.reference_stride")
+              )(lambda dout, cache: _pool_back(dout, cache, route=_route_unravel_swapped))
 
 
 @entry("max_pool_backward_naive.zeroes_window", "max pooling backward that zeroes the non-maxima of the caller's x",

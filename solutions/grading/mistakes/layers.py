@@ -45,6 +45,14 @@ def _affine_float64(x, w, b):
     return out, (x, w)
 
 
+@entry("affine_forward.no_reshape", "an affine layer that multiplies x by w without flattening x to (N, D) first",
+       "x may have more than two axes: what shape must it have before the product with w?",
+       ("affine_forward.fixed", "affine.numgrad", "affine.reference"))
+def _affine_no_reshape(x, w, b):
+    out = x @ w + b  # raises for x with more than two axes, like the slip
+    return out, affine_forward(x, w, b)[1]
+
+
 @entry("affine_backward.db_wrong_axis", "an affine backward pass that sums dout over the outputs for db",
        "db must have the shape of b: which axis of dout runs over the examples?", ("affine.numgrad", "affine.reference"))
 def _affine_db_axis(dout, cache):
@@ -59,12 +67,28 @@ def _affine_dx_flat(dout, cache):
     return dx.reshape(dx.shape[0], -1), dw, db
 
 
+@entry("affine_backward.dw_unflattened", "an affine backward pass that computes dw from x without flattening it to (N, D)",
+       "dw must have the shape of w: which x went into the product with w in the forward pass?",
+       ("affine.numgrad", "affine.reference"))
+def _affine_dw_unflattened(dout, cache):
+    dx, _, db = affine_backward(dout, cache)
+    return dx, cache[0].T @ dout, db
+
+
 @entry("affine_backward.inplace_dout", "an affine backward pass that divides the caller's dout by N in place",
        "Don't write into dout (no /=, *= or slice assignment on it), and check whether you need N at all.",
        ("affine.inputs_unmodified",))
 def _affine_inplace_dout(dout, cache):
     dout /= dout.shape[0]
     return affine_backward(dout, cache)
+
+
+@entry("affine_forward.inplace_shape", "an affine layer that flattens the caller's x in place (x.shape = ...)",
+       "Assigning to x.shape reshapes the caller's array; use reshape, which returns a new view.",
+       ("affine.inputs_unmodified",))
+def _affine_inplace_shape(x, w, b):
+    x.shape = (x.shape[0], -1)
+    return affine_forward(x, w, b)
 
 
 # ----------------------------------------------------------------------------- relu
@@ -380,6 +404,16 @@ CATALOG.entry("layernorm_backward.dgamma_per_example", "a layer norm backward pa
               ("layernorm.numgrad", "layernorm.reference"))(lambda dout, cache: _ln_back(dout, cache, param_axis=1))
 
 
+@entry("layernorm_forward.no_keepdims", "layer norm whose row statistics are taken without keepdims",
+       "Print the shape of your mean: does it broadcast against x along the axis you meant?",
+       ("layernorm_forward.fixed", "layernorm.numgrad", "layernorm.reference"))
+def _ln_no_keepdims(x, gamma, beta, ln_param):
+    eps = float(ln_param.get("eps", 1e-5))
+    inv_std = 1.0 / np.sqrt(x.var(axis=1) + eps)
+    x_hat = (x - x.mean(axis=1)) * inv_std  # raises unless N == D, like the slip
+    return gamma * x_hat + beta, (x_hat, inv_std[None, :], gamma)
+
+
 # ----------------------------------------------------------------------------- dropout
 
 def _dropout(x, dropout_param, *, keep, scale, shared=False, test_scale=False):
@@ -424,3 +458,11 @@ def _dropout_back_no_mask(dout, cache):
 def _dropout_back_unscaled(dout, cache):
     mode, mask = cache
     return dout * (mask != 0) if mode == "train" else dout.copy()
+
+
+@entry("dropout_backward.mask_in_test_mode", "a dropout backward pass that multiplies by the mask in test mode too",
+       "In test mode the forward pass used no mask: what does the backward pass get from the cache then?",
+       ("dropout.test_identity",))
+def _dropout_back_test_mask(dout, cache):
+    mode, mask = cache
+    return dout * mask
