@@ -35,12 +35,13 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import os
-import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from support import append_code, reference_copy
 
 from grader.api import grade
 from grader.checks.registry import all_checks, mistake_catalog
@@ -97,15 +98,10 @@ def bug_files() -> list[Path]:
 def make_submission(tmp_path: Path, bug_file: Path | Bug) -> Path:
     """A copy of the reference package with the bug's patch appended to its target; returns the folder."""
     bug = bug_file if isinstance(bug_file, Bug) else load_bug(bug_file)
-    dest = Path(tmp_path) / f"sub_{bug.name}"
-    pkg = dest / "nnlayers"
-    shutil.copytree(REFERENCE / "nnlayers", pkg, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.so"))
-    target = pkg / bug.target
-    if not target.is_file():
+    dest = reference_copy(Path(tmp_path) / f"sub_{bug.name}")
+    if not (dest / "nnlayers" / bug.target).is_file():
         raise FileNotFoundError(f"{bug.name}: TARGET {bug.target} is not a file of the package")
-    with target.open("a", encoding="utf-8") as f:
-        f.write(f"\n\n# ---- bug variant {bug.name}: {bug.doc}\n{bug.patch}\n")
-    return dest
+    return append_code(dest, {bug.target: f"# ---- bug variant {bug.name}: {bug.doc}\n{bug.patch}"})
 
 
 def quick_table() -> list:

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from support import reference_copy
+
 from grader.api import grade
 from grader.checks.kinds import Context, run_check
 from grader.checks.registry import MISTAKES_DIR, _load, all_checks, mistake_catalog
@@ -32,9 +34,8 @@ SOURCES = {m.id: path for path in sorted((REFERENCE / MISTAKES_DIR).glob("[!_]*.
 
 def make_mistake_submission(tmp_path: Path, mistake: Mistake) -> Path:
     """A copy of the reference whose ``mistake.function`` is the entry's variant; returns the folder."""
-    dest = Path(tmp_path) / f"sub_{mistake.id}"
+    dest = reference_copy(Path(tmp_path) / f"sub_{mistake.id}")
     pkg = dest / "nnlayers"
-    shutil.copytree(REFERENCE / "nnlayers", pkg, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.so"))
     source = SOURCES[mistake.id]
     shutil.copy(source, pkg / f"_mistakes_{source.stem}.py")
     module, _, name = mistake.target.rpartition(".")
