@@ -47,7 +47,7 @@ _seed = _bounded(int, 0, 2**31 - 1, "an integer")
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, no traceback
-        print(f"grade: error: {message} (see grade --help)", file=sys.stderr)
+        print(f"{self.prog}: error: {message} (see {self.prog} --help)", file=sys.stderr)
         raise SystemExit(2)
 
 

@@ -135,8 +135,7 @@ def test_student_code_cannot_read_the_bundled_reference(bundle, tmp_path):
     _strict_or_skip()
     submission = tmp_path / "hostile"
     shutil.copytree(ROOT / "starter" / "nnlayers", submission / "nnlayers")
-    root = tmp_path / "ag"
-    target = root / "source" / "reference" / "nnlayers" / "layers.py"
+    target = tmp_path / "ag" / "autograder" / "source" / "reference" / "nnlayers" / "layers.py"
     layers = submission / "nnlayers" / "layers.py"
     layers.write_text(layers.read_text() + f'''
 
@@ -148,12 +147,8 @@ def relu_forward(x):
         print("DENIED", type(exc).__name__)
     return x * (x > 0), x
 ''')
-    root.parent.mkdir(exist_ok=True)
-    with zipfile.ZipFile(bundle.archive) as zf:
-        zf.extractall(root / "source")
-    shutil.copytree(submission, root / "submission")
-    shutil.copyfile(root / "source" / "run_autograder", root / "run_autograder")
-    (root / "run_autograder").chmod(0o755)
+    root = _autograder_root(bundle, tmp_path / "ag", submission)
+    assert root / "source" / "reference" / "nnlayers" / "layers.py" == target
     _run_autograder(root, "--no-notebooks", "--only", "relu_forward*")
     report = json.loads((root / "results" / "report" / "report.json").read_text())
     printed = "".join(c["output"] for c in report["checks"])

@@ -221,10 +221,9 @@ def _run_one(name, folder, root, scratch, out, limits, worker_limits, isolation,
     except Exception as exc:  # JSON errors, validation errors, binary junk
         first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
         return NotebookRun(name, "invalid", f"{name}.ipynb is not a valid notebook: {first}"), None
-    for cell in nb.cells:  # only what runs here counts: drop stored outputs and timings
-        if cell.get("cell_type") == "code":
-            cell["outputs"], cell["execution_count"] = [], None
-        cell.get("metadata", {}).pop("execution", None)
+    from grader.notebooks.runner import clear_outputs
+
+    clear_outputs(nb)  # only what runs here counts
     nbdir = root / "notebooks"
     nbdir.mkdir(parents=True, exist_ok=True)
     inp = nbdir / f"{name}.ipynb"

@@ -21,6 +21,14 @@ OUTPUTS_PER_CELL = 50
 BINARY_CAP = 2_000_000
 
 
+def clear_outputs(nb) -> None:
+    """Drop stored outputs, execution counts and timings in place: only what runs counts, and handouts start clean."""
+    for cell in nb.cells:
+        if cell.get("cell_type") == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+        cell.get("metadata", {}).pop("execution", None)
+
+
 def cap_outputs(nb) -> None:
     """Trim long text, many outputs and huge images in place."""
     for cell in nb.cells:

@@ -10,14 +10,9 @@ import sys
 from pathlib import Path
 
 from grader.release import ReleaseError, find_course_root
+from grader.cli import _Parser  # one-line usage errors, exit 2
 
 COMMANDS = ("release", "gradescope")
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, no traceback
-        print(f"{self.prog}: error: {message} (see {self.prog} --help)", file=sys.stderr)
-        raise SystemExit(2)
 
 
 def build_parser() -> argparse.ArgumentParser:

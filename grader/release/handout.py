@@ -75,11 +75,10 @@ def _require_current(root: Path) -> None:
 def _clean_notebook(src: Path, dest: Path) -> None:
     import nbformat
 
+    from grader.notebooks.runner import clear_outputs
+
     nb = nbformat.read(src, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs = []
-            cell.execution_count = None
+    clear_outputs(nb)
     dest.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, dest)
 
